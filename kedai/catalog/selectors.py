@@ -1,0 +1,248 @@
+"""Catalogue reads for the storefront: navigation, listings, product pages.
+
+Every listing is a constant number of queries whatever the page size:
+summaries (price, stock, thumbnail) live on Product, and navigation data is
+cached until the catalogue changes (services.catalog_changed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Prefetch, QuerySet
+
+from kedai.catalog.models import Category, FrontPage, Product, ProductImage, Variant
+from kedai.catalog.search import get_search_backend
+from kedai.catalog.search.base import SORTS
+
+NAV_TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    id: int
+    name: str
+    slug: str
+    parent_id: int | None
+    depth: int
+    children: tuple[int, ...]
+    image: str
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """Everything every page's header, footer and filters need."""
+
+    front_page: FrontPage
+    categories: dict[int, CategoryNode]
+    roots: tuple[int, ...]
+    featured_category_ids: tuple[int, ...]
+    by_slug: dict[str, int] = field(default_factory=dict)
+
+    def descendant_ids(self, category_id: int) -> tuple[int, ...]:
+        """The category and every category below it."""
+        out, stack = [], [category_id]
+        while stack:
+            node = self.categories[stack.pop()]
+            out.append(node.id)
+            stack.extend(node.children)
+        return tuple(out)
+
+    def ancestors(self, category_id: int) -> list[CategoryNode]:
+        """Root first, the category itself last (for breadcrumbs)."""
+        chain, node_id = [], category_id
+        while node_id is not None:
+            node = self.categories[node_id]
+            chain.append(node)
+            node_id = node.parent_id
+        return chain[::-1]
+
+    def tree(self) -> list[CategoryNode]:
+        """All categories depth-first, for menus and select boxes."""
+        out: list[CategoryNode] = []
+
+        def walk(ids):
+            for i in ids:
+                out.append(self.categories[i])
+                walk(self.categories[i].children)
+
+        walk(self.roots)
+        return out
+
+    @property
+    def featured_categories(self) -> list[CategoryNode]:
+        return [self.categories[i] for i in self.featured_category_ids
+                if i in self.categories]
+
+
+def _cache_key() -> str:
+    from kedai.catalog.services import CACHE_VERSION_KEY
+
+    version = cache.get(CACHE_VERSION_KEY)
+    if version is None:
+        cache.add(CACHE_VERSION_KEY, 1, timeout=None)
+        version = cache.get(CACHE_VERSION_KEY, 1)
+    return f"catalog:nav:{version}"
+
+
+def navigation_get() -> Navigation:
+    """Return the cached navigation (active categories and front page)."""
+    key = _cache_key()
+    nav = cache.get(key)
+    if nav is None:
+        nav = _navigation_build()
+        cache.set(key, nav, NAV_TIMEOUT)
+    return nav
+
+
+def _navigation_build() -> Navigation:
+    front, _ = FrontPage.objects.get_or_create(pk=1)
+    rows = list(Category.objects.filter(is_active=True)
+                .values("id", "name", "slug", "parent_id", "image"))
+    by_id = {r["id"]: r for r in rows}
+    active = set(by_id)
+    children: dict[int | None, list[int]] = {}
+    for r in rows:  # rows come in Meta.ordering (position, name)
+        parent = r["parent_id"] if r["parent_id"] in active else None
+        if r["parent_id"] is not None and parent is None:
+            continue  # under an inactive category: hidden with it
+        children.setdefault(parent, []).append(r["id"])
+    nodes: dict[int, CategoryNode] = {}
+
+    def add(ids, depth):
+        for i in ids:
+            r = by_id[i]
+            nodes[i] = CategoryNode(i, r["name"], r["slug"], r["parent_id"], depth,
+                                    tuple(children.get(i, ())), r["image"] or "")
+            add(children.get(i, ()), depth + 1)
+
+    add(children.get(None, ()), 0)
+    featured = tuple(front.featured_categories.values_list("id", flat=True))
+    return Navigation(
+        front_page=front, categories=nodes, roots=tuple(children.get(None, ())),
+        featured_category_ids=featured,
+        by_slug={n.slug: i for i, n in nodes.items()},
+    )
+
+
+@dataclass(frozen=True)
+class ListingParams:
+    """A validated listing or search request."""
+
+    text: str = ""
+    category_id: int | None = None
+    price_min: Decimal | None = None
+    price_max: Decimal | None = None
+    in_stock: bool = False
+    sort: str = ""
+    page: int = 1
+    per_page: int = 24
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    products: list[Product]
+    total: int
+    page: int
+    per_page: int
+    corrected_text: str | None = None
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+_ORDER = {
+    "price": ("price", "id"),
+    "-price": ("-price", "id"),
+    "newest": ("-created_at", "-id"),
+    "name": ("name", "id"),
+    "relevance": ("name", "id"),  # without words there is nothing to rank by
+}
+
+LISTING_FIELDS = ("id", "name", "slug", "price", "price_max", "in_stock",
+                  "thumbnail", "category_id")
+
+
+def product_listing(params: ListingParams, nav: Navigation | None = None) -> ProductPage:
+    """Return one page of active products matching ``params``.
+
+    Two queries at most (count and page), plus the search backend's own
+    when there is text.
+    """
+    nav = nav or navigation_get()
+    base = Product.objects.filter(is_active=True, price__isnull=False)
+    if params.category_id is not None:
+        ids = (nav.descendant_ids(params.category_id)
+               if params.category_id in nav.categories else (params.category_id,))
+        base = base.filter(category_id__in=ids)
+    if params.price_min is not None:
+        base = base.filter(price__gte=params.price_min)
+    if params.price_max is not None:
+        base = base.filter(price__lte=params.price_max)
+    if params.in_stock:
+        base = base.filter(in_stock=True)
+    sort = params.sort if params.sort in SORTS else ""
+    offset = (params.page - 1) * params.per_page
+
+    if params.text.strip():
+        hits = get_search_backend().search(
+            text=params.text, base=base, sort=sort or "relevance",
+            offset=offset, limit=params.per_page,
+        )
+        by_id = Product.objects.only(*LISTING_FIELDS).in_bulk(hits.ids)
+        products = [by_id[i] for i in hits.ids if i in by_id]
+        return ProductPage(products, hits.total, params.page, params.per_page,
+                           hits.corrected_text)
+
+    total = base.count()
+    products = list(base.only(*LISTING_FIELDS)
+                    .order_by(*_ORDER[sort or "name"])[offset:offset + params.per_page])
+    return ProductPage(products, total, params.page, params.per_page)
+
+
+def product_get(*, slug: str) -> Product:
+    """Return an active product with its active variants and images.
+
+    Raises Product.DoesNotExist.
+    """
+    return (
+        Product.objects.filter(is_active=True, slug=slug)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("variants", queryset=Variant.objects.filter(is_active=True)),
+            Prefetch("images", queryset=ProductImage.objects.all()),
+        )
+        .get()
+    )
+
+
+def products_by_ids(ids: list[int]) -> list[Product]:
+    """Active products in the given order (for featured lists)."""
+    by_id = (Product.objects.filter(is_active=True, price__isnull=False)
+             .only(*LISTING_FIELDS).in_bulk(ids))
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def featured_products(front: FrontPage, limit: int = 12) -> QuerySet[Product]:
+    """The owner's featured products, or the newest when none are chosen."""
+    featured = (Product.objects.filter(is_active=True, price__isnull=False)
+                .only(*LISTING_FIELDS))
+    chosen = featured.filter(pk__in=front.featured_products.through.objects
+                             .filter(frontpage_id=front.pk).values("product_id"))
+    return chosen[:limit] if chosen.exists() else featured.order_by("-created_at")[:limit]
+
+
+def default_per_page() -> int:
+    return settings.KEDAI_PAGE_SIZE

@@ -1,0 +1,36 @@
+"""Root URLs: the back office (admin) and the storefront.
+
+Storefront pages are also served under ``/s/<token>/`` (see
+kedai.storefront.middleware) and under a language prefix (``/ms/``) by
+``i18n_patterns``; English, the default, has no prefix.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from kedai.storefront.views import errors
+
+admin.site.site_header = "Kedai back office"
+admin.site.site_title = "Kedai back office"
+admin.site.index_title = "Shop administration"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("kedai.storefront.urls_public")),
+]
+urlpatterns += i18n_patterns(
+    path("", include("kedai.storefront.urls")),
+    prefix_default_language=False,
+)
+if settings.KEDAI_SERVE_MEDIA:
+    urlpatterns.insert(0, re_path(
+        r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}
+    ))
+
+handler404 = errors.not_found
+handler500 = errors.server_error
+handler403 = errors.forbidden
+handler400 = errors.bad_request

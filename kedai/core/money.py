@@ -1,0 +1,110 @@
+"""Money: a Decimal amount with its ISO 4217 currency.
+
+Rounding happens at named points only, always through :func:`quantize`
+(ROUND_HALF_UP to the currency's minor unit), see ARCHITECTURE.md §4.
+``float`` never touches money: constructing Money from a float raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_currency, get_currency_precision
+
+# The one rounding rule for money in Kedai; named so callers and tests can
+# refer to it.
+ROUNDING = ROUND_HALF_UP
+
+
+def minor_unit(currency: str) -> Decimal:
+    """Return the smallest unit of ``currency`` (0.01 for MYR, 1 for JPY)."""
+    return Decimal(1).scaleb(-get_currency_precision(currency))
+
+
+def quantize(amount: Decimal, currency: str) -> Decimal:
+    """Round ``amount`` half-up to the currency's minor unit."""
+    return amount.quantize(minor_unit(currency), rounding=ROUNDING)
+
+
+def to_decimal(value: object) -> Decimal:
+    """Parse user or database input into a Decimal; floats are refused."""
+    if isinstance(value, float):
+        raise TypeError("money is never a float; pass a str or Decimal")
+    if isinstance(value, Decimal):
+        return value
+    try:
+        result = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValueError(f"not an amount: {value!r}") from exc
+    if not result.is_finite():
+        raise ValueError(f"not an amount: {value!r}")
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in one currency. Arithmetic across currencies raises."""
+
+    amount: Decimal
+    currency: str = "MYR"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "amount", to_decimal(self.amount))
+        if len(self.currency) != 3 or not self.currency.isupper():
+            raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
+
+    def _check(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise ValueError(
+                f"cannot combine {self.currency} with {other.currency}"
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __mul__(self, factor: int | Decimal) -> Money:
+        if isinstance(factor, float):
+            raise TypeError("money is never multiplied by a float")
+        return Money(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount <= other.amount
+
+    def quantized(self) -> Money:
+        """Return this amount rounded with :data:`ROUNDING`."""
+        return Money(quantize(self.amount, self.currency), self.currency)
+
+    @classmethod
+    def zero(cls, currency: str = "MYR") -> Money:
+        return cls(Decimal(0), currency)
+
+    def format(self, locale: str = "en_MY") -> str:
+        """Format for people: ``RM1,234.50`` in Malaysia."""
+        return format_money(self.amount, self.currency, locale)
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def format_money(amount: Decimal, currency: str, locale: str = "en_MY") -> str:
+    """Format ``amount`` with Babel, e.g. ``RM1,234.50`` for MYR in en_MY."""
+    return format_currency(quantize(to_decimal(amount), currency), currency,
+                           locale=locale)
