@@ -31,6 +31,11 @@ class CategoryNode:
     children: tuple[int, ...]
     image: str
 
+    @property
+    def indent(self) -> str:
+        """Non-breaking spaces that show the depth in a select box."""
+        return "\u00a0\u00a0" * self.depth
+
 
 @dataclass(frozen=True)
 class Navigation:
@@ -246,3 +251,16 @@ def featured_products(front: FrontPage, limit: int = 12) -> QuerySet[Product]:
 
 def default_per_page() -> int:
     return settings.KEDAI_PAGE_SIZE
+
+
+def product_suggestions(*, text: str, limit: int = 8):
+    """Live search-box suggestions (see SearchBackend.suggest)."""
+    return get_search_backend().suggest(text=text, limit=limit)
+
+
+def product_single_variant_id(*, product_id: int) -> int | None:
+    """The id of a product's only active variant; None if it has several."""
+    ids = list(Variant.objects.filter(product_id=product_id, is_active=True,
+                                      product__is_active=True)
+               .values_list("id", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None

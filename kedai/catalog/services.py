@@ -65,3 +65,22 @@ def product_image_make_thumbnail(*, image: ProductImage) -> ProductImage:
     image.thumbnail.save(thumb.name, thumb, save=False)
     image.save(update_fields=["thumbnail", "updated_at"])
     return image
+
+
+def product_removed(*, product_ids: Iterable[int]) -> None:
+    """Drop deleted products from the search index and caches."""
+    get_search_backend().index_products(list(product_ids))
+    catalog_changed()
+
+
+def category_reindex(*, category) -> None:
+    """Re-index products in ``category`` and below (after a rename)."""
+    from kedai.catalog.models import Category
+
+    ids, frontier = [category.pk], [category.pk]
+    while frontier:
+        frontier = list(Category.objects.filter(parent_id__in=frontier)
+                        .values_list("pk", flat=True))
+        ids.extend(frontier)
+    product_refresh(product_ids=Product.objects.filter(category_id__in=ids)
+                    .values_list("pk", flat=True))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import environ
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+BASE_DIR = PACKAGE_DIR.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
@@ -70,11 +71,12 @@ WSGI_APPLICATION = "kedai.conf.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "kedai" / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.media",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kedai.storefront.context_processors.storefront",
@@ -127,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Internationalisation: language by URL prefix only, never a cookie -----
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ms", "Bahasa Melayu")]
-LOCALE_PATHS = [BASE_DIR / "kedai" / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE", default="Asia/Kuala_Lumpur")
 USE_TZ = True
@@ -135,6 +137,7 @@ USE_TZ = True
 # --- Static and media ---------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
@@ -163,7 +166,10 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "kedai.core.log_filters.RedactTokensFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # Request paths carry capability tokens: never log them at INFO.
     "loggers": {"django.server": {"level": "WARNING"}},

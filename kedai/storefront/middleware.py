@@ -1,6 +1,102 @@
+"""The cookieless storefront's guard (ARCHITECTURE.md §3).
+
+* ``/s/<token>/…`` is stripped from the path before URL resolution and the
+  script prefix is extended with it, so every ``{% url %}`` and
+  ``reverse()`` during the request keeps the shopper's token.
+* Token pages are private: no-store, no referrer, noindex. Token-free
+  storefront pages are identical for everyone and publicly cacheable.
+* Storefront POSTs carry no CSRF cookie, so they are checked with the
+  browser's ``Sec-Fetch-Site`` / ``Origin`` headers instead.
+* The storefront never sets a cookie; one that slips through is removed.
+"""
+
+import logging
+import re
+
+from django.conf import settings
+from django.urls import get_script_prefix, set_script_prefix
+from django.utils.cache import patch_cache_control
+
+from kedai.cart.tokens import TOKEN_PATTERN
+
+logger = logging.getLogger(__name__)
+
+_TOKEN_PREFIX = re.compile(rf"^/s/(?P<token>{TOKEN_PATTERN})(?P<rest>/.*)$")
+_NOT_STOREFRONT = ("/admin/", "/static/", "/media/")
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+def is_same_origin(request) -> bool:
+    """True unless the browser says the request comes from another site.
+
+    Browsers send ``Sec-Fetch-Site`` (and ``Origin`` on POST); a request
+    with neither is not a browser-driven forgery.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    own = f"{request.scheme}://{request.get_host()}"
+    return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
+
+
 class ShopperTokenMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.shopper_token = None
+        request.root_script_prefix = root = get_script_prefix()
+        match = _TOKEN_PREFIX.match(request.path_info)
+        if match:
+            request.shopper_token = match["token"]
+            request.path_info = match["rest"]
+            set_script_prefix(f"{root}s/{match['token']}/")
+        storefront = not request.path_info.startswith(_NOT_STOREFRONT)
+        request.is_storefront = storefront
+
+        try:
+            response = self._respond(request, storefront)
+        finally:
+            # The prefix is per thread: leave none behind for the next
+            # request or test.
+            set_script_prefix(root)
+        if storefront:
+            self._storefront_headers(request, response)
+        return response
+
+    def _respond(self, request, storefront: bool):
+        if not storefront and request.shopper_token:
+            from kedai.storefront.views.errors import not_found
+
+            return not_found(request, None)
+        if (storefront and request.method not in _SAFE_METHODS
+                and not is_same_origin(request)):
+            from kedai.storefront.views.errors import forbidden
+
+            return forbidden(request, None)
         return self.get_response(request)
+
+    def _storefront_headers(self, request, response) -> None:
+        if response.cookies:
+            logger.error("storefront response tried to set cookies %s; removed",
+                         sorted(response.cookies))
+            response.cookies.clear()
+        response.headers.setdefault("Content-Security-Policy",
+                                    CONTENT_SECURITY_POLICY)
+        if request.shopper_token:
+            response.headers["Cache-Control"] = "private, no-store"
+            response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        elif (request.method in ("GET", "HEAD") and response.status_code == 200
+              and "Cache-Control" not in response.headers):
+            patch_cache_control(response, public=True,
+                                max_age=settings.KEDAI_PUBLIC_CACHE_SECONDS)

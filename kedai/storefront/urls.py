@@ -10,6 +10,7 @@ urlpatterns = [
     path("c/<slug:slug>/", pages.category, name="category"),
     path("p/<slug:slug>/", pages.product, name="product"),
     path("search/", pages.search, name="search"),
+    path("search/suggest/", pages.search_suggest, name="search_suggest"),
     path("cart/", cart.cart_detail, name="cart"),
     path("cart/add/", cart.cart_add, name="cart_add"),
     path("cart/lines/<int:line_id>/", cart.cart_line, name="cart_line"),

@@ -1,2 +1,192 @@
-def _stub(request): ...
-cart_detail = cart_add = cart_line = cart_email = _stub
+"""Cart pages. The cart is reached only through its token URL (/s/<token>/).
+
+POST views are exempt from Django's cookie-based CSRF check: the storefront
+has no cookies, and ShopperTokenMiddleware refuses cross-site POSTs by the
+browser's Sec-Fetch-Site/Origin headers instead.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from kedai.cart import selectors as cart_selectors
+from kedai.cart import services as cart_services
+from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
+from kedai.catalog import selectors as catalog_selectors
+from kedai.catalog.models import Product
+from kedai.storefront.forms import (
+    AddToCartForm,
+    EmailCartForm,
+    LineQuantityForm,
+    safe_next,
+)
+from kedai.storefront.shopper import token_url
+from kedai.storefront.views.pages import product_page
+
+
+class _SeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def _cart_or_missing(request):
+    """Return (cart, None) or (None, friendly response) for the token."""
+    try:
+        return cart_services.cart_get(token=request.shopper_token), None
+    except CartExpired:
+        return None, render(request, "storefront/cart_missing.html",
+                            {"expired": True}, status=410)
+    except CartNotFound:
+        return None, render(request, "storefront/cart_missing.html",
+                            {"expired": False}, status=404)
+
+
+def _render_cart(request, cart, *, status=200, errors=None, email_form=None,
+                 highlight=None):
+    summary = cart_selectors.cart_summary(cart=cart)
+    template = ("storefront/partials/cart_table.html"
+                if request.headers.get("HX-Request") else "storefront/cart.html")
+    return render(request, template, {
+        "summary": summary,
+        "cart_link": request.build_absolute_uri(reverse("storefront:cart")),
+        "line_errors": errors or {},
+        "email_form": email_form or EmailCartForm(),
+        "highlight": highlight,
+        "emailed": request.GET.get("emailed") == "1",
+        "continue_url": _continue_url(request),
+    }, status=status)
+
+
+def _continue_url(request) -> str:
+    nxt = safe_next(request.GET.get("next", ""))
+    return f"{request.root_script_prefix}s/{request.shopper_token}{nxt}" if (
+        nxt and request.shopper_token) else reverse("storefront:home")
+
+
+@require_safe
+def cart_detail(request):
+    if request.shopper_token is None:
+        return render(request, "storefront/cart_empty.html")
+    cart, missing = _cart_or_missing(request)
+    if missing:
+        return missing
+    highlight = request.GET.get("added")
+    return _render_cart(request, cart,
+                        highlight=int(highlight) if (highlight or "").isdigit()
+                        else None)
+
+
+@csrf_exempt
+@require_POST
+def cart_add(request):
+    form = AddToCartForm(request.POST)
+    cart = None
+    if request.shopper_token:
+        cart, missing = _cart_or_missing(request)
+        if missing:
+            return missing
+    if form.is_valid():
+        variant_id = form.cleaned_data["variant"]
+        if not variant_id:
+            variant_id = catalog_selectors.product_single_variant_id(
+                product_id=form.cleaned_data["product"])
+            if variant_id is None:
+                return _choose_options(request, form.cleaned_data["product"])
+        quantity = form.cleaned_data["quantity"]
+        try:
+            if cart is None:
+                cart, token, line = cart_services.cart_create_with_line(
+                    variant_id=variant_id, quantity=quantity)
+            else:
+                token = request.shopper_token
+                line = cart_services.cart_add_line(
+                    cart=cart, variant_id=variant_id, quantity=quantity)
+        except CartError as exc:
+            form.add_error(None, exc.message)
+        else:
+            url = token_url(request, token, "storefront:cart")
+            nxt = form.cleaned_data["next"]
+            query = {"added": line.pk, **({"next": nxt} if nxt else {})}
+            return _SeeOther(f"{url}?{urlencode(query)}")
+    return _add_failed(request, form)
+
+
+def _choose_options(request, product_id):
+    slug = Product.objects.filter(pk=product_id).values_list("slug", flat=True).first()
+    if slug is None:
+        return _add_failed(request, AddToCartForm())
+    return _SeeOther(reverse("storefront:product", kwargs={"slug": slug})
+                     + "?choose=1")
+
+
+def _add_failed(request, form):
+    """Show the product page again with the error; the cart is unchanged."""
+    product_id = form.data.get("product")
+    variant_id = form.data.get("variant")
+    qs = Product.objects.filter(is_active=True)
+    if str(variant_id or "").isdigit():
+        qs = qs.filter(variants__pk=variant_id)
+    elif str(product_id or "").isdigit():
+        qs = qs.filter(pk=product_id)
+    else:
+        qs = qs.none()
+    slug = qs.values_list("slug", flat=True).first()
+    if slug is None:
+        return render(request, "storefront/message.html", {
+            "title": _("This product is no longer available."),
+        }, status=404)
+    product = catalog_selectors.product_get(slug=slug)
+    return product_page(request, product, form, status=422)
+
+
+@csrf_exempt
+@require_POST
+def cart_line(request, line_id):
+    if request.shopper_token is None:
+        return _SeeOther(reverse("storefront:cart"))
+    cart, missing = _cart_or_missing(request)
+    if missing:
+        return missing
+    form = LineQuantityForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["action"] == "remove":
+                cart_services.cart_remove_line(cart=cart, line_id=line_id)
+            else:
+                cart_services.cart_set_quantity(
+                    cart=cart, line_id=line_id,
+                    quantity=form.cleaned_data["quantity"])
+        except CartError as exc:
+            return _render_cart(request, cart, status=422,
+                                errors={line_id: exc.message})
+        if request.headers.get("HX-Request"):
+            return _render_cart(request, cart)
+        return _SeeOther(reverse("storefront:cart"))
+    message = " ".join(e for errs in form.errors.values() for e in errs)
+    return _render_cart(request, cart, status=422, errors={line_id: message})
+
+
+@csrf_exempt
+@require_POST
+def cart_email(request):
+    if request.shopper_token is None:
+        return _SeeOther(reverse("storefront:cart"))
+    cart, missing = _cart_or_missing(request)
+    if missing:
+        return missing
+    form = EmailCartForm(request.POST)
+    if form.is_valid():
+        url = request.build_absolute_uri(reverse("storefront:cart"))
+        try:
+            cart_services.cart_email_link(cart=cart,
+                                          email=form.cleaned_data["email"], url=url)
+        except CartError as exc:
+            form.add_error("email", exc.message)
+        else:
+            return _SeeOther(reverse("storefront:cart") + "?emailed=1")
+    return _render_cart(request, cart, status=422, email_form=form)
+

@@ -1,4 +1,23 @@
-def not_found(request, exception): ...
-def forbidden(request, exception): ...
-def bad_request(request, exception): ...
-def server_error(request): ...
+"""Error pages: friendly, with a search box, and never a stack trace."""
+
+from django.shortcuts import render
+
+
+def not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def forbidden(request, exception):
+    return render(request, "403.html", status=403)
+
+
+def bad_request(request, exception):
+    return render(request, "400.html", status=400)
+
+
+def server_error(request):
+    # No context processors: the database may be what failed.
+    from django.template import loader
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(loader.get_template("500.html").render())

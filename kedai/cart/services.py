@@ -1,0 +1,189 @@
+"""Cart writes. Every change is one durable transaction that either applies
+in full or leaves the cart exactly as it was (raising CartError)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kedai.cart import tokens
+from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
+from kedai.cart.lock_objects import cart_qs_select_for_update
+from kedai.cart.models import Cart, CartLine
+from kedai.catalog.models import Variant
+
+# A visit refreshes the idle clock at most this often (avoids a write per page).
+TOUCH_INTERVAL = timedelta(hours=1)
+LINK_EMAILS_PER_DAY = 3
+
+
+def cart_create() -> tuple[Cart, str]:
+    """Create an empty cart; return it with its token (shown once, in URLs)."""
+    token = tokens.new_token()
+    cart = Cart.objects.create(token_hash=tokens.token_hash(token),
+                               currency=settings.KEDAI_CURRENCY)
+    return cart, token
+
+
+def cart_get(*, token: str) -> Cart:
+    """Return the open cart for ``token``, refreshing its idle clock.
+
+    Raises CartNotFound for an unknown or malformed token and CartExpired
+    when the cart was idle for longer than KEDAI_CART_TTL_DAYS.
+    """
+    if not tokens.is_well_formed(token):
+        raise CartNotFound(_("This cart link is not valid."), code="not_found")
+    try:
+        cart = Cart.objects.get(token_hash=tokens.token_hash(token),
+                                status=Cart.Status.OPEN)
+    except Cart.DoesNotExist:
+        raise CartNotFound(_("This cart link is not valid."),
+                           code="not_found") from None
+    now = timezone.now()
+    if cart.is_expired(now):
+        raise CartExpired(_("This cart has expired."), code="expired")
+    if now - cart.last_seen_at > TOUCH_INTERVAL:
+        Cart.objects.filter(pk=cart.pk).update(last_seen_at=now)
+        cart.last_seen_at = now
+    return cart
+
+
+def _validate_quantity(quantity: object) -> int:
+    maximum = settings.KEDAI_CART_MAX_LINE_QUANTITY
+    if isinstance(quantity, bool) or not isinstance(quantity, int) \
+            or not 1 <= quantity <= maximum:
+        raise CartError(
+            _("Enter a whole number from 1 to %(max)d.") % {"max": maximum},
+            code="quantity",
+        )
+    return quantity
+
+
+def _check_available(variant: Variant, quantity: int) -> None:
+    if not (variant.is_active and variant.product.is_active):
+        raise CartError(_("This product is no longer available."),
+                        code="unavailable")
+    if variant.stock <= 0:
+        raise CartError(_("Sorry, this item is out of stock."), code="stock")
+    if quantity > variant.stock:
+        raise CartError(
+            ngettext("Only %(n)d left in stock.", "Only %(n)d left in stock.",
+                     variant.stock) % {"n": variant.stock},
+            code="stock",
+        )
+
+
+def _locked(cart: Cart) -> Cart:
+    locked = cart_qs_select_for_update().get(pk=cart.pk)
+    if locked.status != Cart.Status.OPEN:
+        raise CartError(_("This cart can no longer be changed."), code="closed")
+    return locked
+
+
+@transaction.atomic(durable=True)
+def cart_add_line(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
+    """Add ``quantity`` of a variant, merging with an existing line.
+
+    The resulting line quantity must not exceed the variant's stock or
+    KEDAI_CART_MAX_LINE_QUANTITY. Does not reserve stock (checkout does).
+    """
+    return _add_line(_locked(cart), variant_id, quantity)
+
+
+@transaction.atomic(durable=True)
+def cart_create_with_line(*, variant_id: int, quantity: int
+                          ) -> tuple[Cart, str, CartLine]:
+    """Start a cart with its first line, or create nothing if it is refused.
+
+    The first "add to cart" of a visitor without a cart comes here, so a
+    refused add never leaves an empty cart behind.
+    """
+    cart, token = cart_create()
+    return cart, token, _add_line(cart, variant_id, quantity)
+
+
+def _add_line(cart: Cart, variant_id: int, quantity: int) -> CartLine:
+    quantity = _validate_quantity(quantity)
+    try:
+        variant = Variant.objects.select_related("product").get(pk=variant_id)
+    except Variant.DoesNotExist:
+        raise CartError(_("Please choose an option."), code="variant") from None
+    line = CartLine.objects.filter(cart=cart, variant=variant).first()
+    new_quantity = quantity + (line.quantity if line else 0)
+    if new_quantity > settings.KEDAI_CART_MAX_LINE_QUANTITY:
+        raise CartError(
+            _("You can buy at most %(max)d of one item.")
+            % {"max": settings.KEDAI_CART_MAX_LINE_QUANTITY},
+            code="quantity",
+        )
+    _check_available(variant, new_quantity)
+    if line is None:
+        if cart.lines.count() >= settings.KEDAI_CART_MAX_LINES:
+            raise CartError(_("Your cart is full."), code="full")
+        line = CartLine.objects.create(cart=cart, variant=variant,
+                                       quantity=new_quantity)
+    else:
+        line.quantity = new_quantity
+        line.save(update_fields=["quantity", "updated_at"])
+    Cart.objects.filter(pk=cart.pk).update(last_seen_at=timezone.now())
+    return line
+
+
+@transaction.atomic(durable=True)
+def cart_set_quantity(*, cart: Cart, line_id: int, quantity: int) -> CartLine:
+    """Set a line's quantity (1..max, within stock)."""
+    quantity = _validate_quantity(quantity)
+    cart = _locked(cart)
+    try:
+        line = CartLine.objects.select_related("variant__product").get(
+            pk=line_id, cart=cart)
+    except CartLine.DoesNotExist:
+        raise CartError(_("That item is no longer in your cart."),
+                        code="line") from None
+    _check_available(line.variant, quantity)
+    line.quantity = quantity
+    line.save(update_fields=["quantity", "updated_at"])
+    Cart.objects.filter(pk=cart.pk).update(last_seen_at=timezone.now())
+    return line
+
+
+@transaction.atomic(durable=True)
+def cart_remove_line(*, cart: Cart, line_id: int) -> None:
+    """Remove a line; removing one that is already gone is not an error."""
+    cart = _locked(cart)
+    CartLine.objects.filter(pk=line_id, cart=cart).delete()
+    Cart.objects.filter(pk=cart.pk).update(last_seen_at=timezone.now())
+
+
+@transaction.atomic(durable=True)
+def cart_email_link(*, cart: Cart, email: str, url: str) -> None:
+    """Remember ``email`` on the cart and queue an email with the cart link.
+
+    At most LINK_EMAILS_PER_DAY per cart, so a cart cannot be used to send
+    mail to strangers in bulk. The email is queued after commit.
+    """
+    from kedai.cart.tasks import send_cart_link
+
+    key = f"cart:link-mails:{cart.pk}"
+    cache.add(key, 0, timeout=86400)
+    if cache.incr(key) > LINK_EMAILS_PER_DAY:
+        raise CartError(_("This cart link was emailed too often today. "
+                          "Please copy the link instead."), code="rate_limited")
+    cart = _locked(cart)
+    cart.email = email
+    cart.save(update_fields=["email", "updated_at"])
+    transaction.on_commit(lambda: send_cart_link.enqueue(email=email, url=url))
+
+
+def cart_purge_expired(*, now=None) -> int:
+    """Delete open carts idle past their expiry; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.KEDAI_CART_TTL_DAYS)
+    deleted, _ = Cart.objects.filter(status=Cart.Status.OPEN,
+                                     last_seen_at__lt=cutoff).delete()
+    return deleted
