@@ -184,6 +184,6 @@ def cart_email_link(*, cart: Cart, email: str, url: str) -> None:
 def cart_purge_expired(*, now=None) -> int:
     """Delete open carts idle past their expiry; return how many."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.KEDAI_CART_TTL_DAYS)
-    deleted, _ = Cart.objects.filter(status=Cart.Status.OPEN,
-                                     last_seen_at__lt=cutoff).delete()
-    return deleted
+    _total, per_model = Cart.objects.filter(status=Cart.Status.OPEN,
+                                            last_seen_at__lt=cutoff).delete()
+    return per_model.get(Cart._meta.label, 0)

@@ -172,7 +172,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # Request paths carry capability tokens: never log them at INFO.
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING", "filters": ["redact_tokens"]},
+        "django.request": {"filters": ["redact_tokens"]},
+    },
 }
 
 # --- Kedai ----------------------------------------------------------------------

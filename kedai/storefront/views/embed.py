@@ -5,6 +5,7 @@ merchant can paste one ``<script>`` tag into any site.
 """
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -15,6 +16,14 @@ from django.views.decorators.http import require_safe
 from kedai.catalog import selectors
 from kedai.core.money import format_money
 from kedai.storefront.forms import ListingForm
+
+
+class _HtmlSafeEncoder(DjangoJSONEncoder):
+    """JSON that stays inert even if a page mistakenly inlines it as HTML."""
+
+    def encode(self, o):
+        return (super().encode(o).replace("<", "\\u003c").replace(">", "\\u003e")
+                .replace("&", "\\u0026"))
 
 
 def _cors(response, max_age):
@@ -53,4 +62,4 @@ def suggest(request):
             for s in results
         ],
     }
-    return _cors(JsonResponse(payload), 60)
+    return _cors(JsonResponse(payload, encoder=_HtmlSafeEncoder), 60)

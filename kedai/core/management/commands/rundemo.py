@@ -1,0 +1,93 @@
+"""``manage.py rundemo``: the demo shop, web server and worker in one command.
+
+Migrates, collects static files, loads the demo catalogue once, gives the
+owner account a fresh password (printed), then runs gunicorn and the task
+worker side by side until Ctrl-C, which stops both.
+"""
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+OWNER_USERNAME = "owner"
+
+
+class Command(BaseCommand):
+    help = "Run the demo shop: web server and background worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument("--no-serve", action="store_true",
+                            help="Prepare the shop and exit (for scripts).")
+
+    def handle(self, *args, host, port, no_serve, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        call_command("seed_demo", if_empty=True)
+        call_command("purge_carts")
+        password = self._owner_password()
+        base = f"http://{host}:{port}"
+        self.stdout.write(self.style.SUCCESS(
+            "\nKedai demo shop is starting.\n"
+            f"  Shop:         {base}/\n"
+            f"  Back office:  {base}/admin/\n"
+            f"  User name:    {OWNER_USERNAME}\n"
+            f"  Password:     {password}\n"
+            "Stop with Ctrl-C.\n"
+        ))
+        if no_serve:
+            return
+        self._serve(host, port)
+
+    def _owner_password(self) -> str:
+        """Create the owner or reset its password; return the password."""
+        password = os.environ.get("KEDAI_OWNER_PASSWORD") or secrets.token_urlsafe(12)
+        user_model = get_user_model()
+        user, _ = user_model.objects.get_or_create(
+            username=OWNER_USERNAME,
+            defaults={"email": "owner@example.com", "is_staff": True,
+                      "is_superuser": True},
+        )
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        return password
+
+    def _serve(self, host, port):
+        python = sys.executable
+        children = [
+            subprocess.Popen([python, "manage.py", "db_worker", "--no-reload"]),
+            subprocess.Popen([
+                python, "-m", "gunicorn", "kedai.conf.wsgi",
+                "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
+                "--worker-class", "gthread", "--timeout", "30",
+                "--log-level", "warning",
+            ]),
+        ]
+
+        def stop(*_):
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            # If either dies, stop the other: a shop without its worker
+            # silently stops sending mail.
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        finally:
+            stop()
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
