@@ -18,12 +18,16 @@ def thumbnail_from(fileobj, name: str) -> ContentFile:
     try:
         fileobj.seek(0)
         with Image.open(fileobj) as img:
+            # JPEG can decode at a fraction of its size: far faster for
+            # camera photos that are about to be shrunk anyway.
+            img.draft("RGB", THUMBNAIL_SIZE)
             img = ImageOps.exif_transpose(img)
             img.thumbnail(THUMBNAIL_SIZE)
             if img.mode not in ("RGB", "RGBA"):
                 img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
             out = BytesIO()
-            img.save(out, "WEBP", quality=80, method=4)
+            # method=2: half the encoding time of the default for the same size.
+            img.save(out, "WEBP", quality=80, method=2)
     except (UnidentifiedImageError, OSError) as exc:
         raise ImageProcessingError(str(exc)) from exc
     return ContentFile(out.getvalue(), name=f"{PurePath(name).stem}.webp")

@@ -96,7 +96,7 @@ def test_unknown_product_or_category_is_a_404_with_search(client, shop):
     for url in ["/p/nope/", "/c/nope/", "/nope/", "/ms/p/nope/"]:
         response = client.get(url)
         assert response.status_code == 404
-        assert 'role="search"' in response.content.decode()
+        assert '<search class="search-box">' in response.content.decode()
 
 
 def test_inactive_products_and_categories_are_hidden(client, shop):
