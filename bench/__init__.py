@@ -1,0 +1,1 @@
+"""The storefront benchmark (see bench/README.md). Not part of the kedai package."""
