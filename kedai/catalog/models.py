@@ -11,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from kedai.core.models import TimeStampedModel
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-
 
 class TaxClass(models.Model):
     """A sales- or service-tax rate applied to products (see tax.md)."""
@@ -112,9 +110,9 @@ class Product(TimeStampedModel):
 
     # Summary of variants and images (see class docstring).
     price = models.DecimalField(_("price from"), null=True, blank=True,
-                                editable=False, **MONEY)
+                                editable=False, max_digits=12, decimal_places=2)
     price_max = models.DecimalField(_("price to"), null=True, blank=True,
-                                    editable=False, **MONEY)
+                                    editable=False, max_digits=12, decimal_places=2)
     in_stock = models.BooleanField(_("in stock"), default=False, editable=False)
     thumbnail = models.CharField(max_length=255, blank=True, editable=False)
 
@@ -122,11 +120,21 @@ class Product(TimeStampedModel):
         ordering = ["name", "id"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
+        # Partial indexes over what listings show (active and priced), one
+        # per sort order, with and without a category. A plain index on
+        # is_active is useless to SQLite, whose planner cannot range-scan a
+        # bare boolean test.
         indexes = [
-            models.Index(fields=["is_active", "category", "price"]),
-            models.Index(fields=["is_active", "price"]),
-            models.Index(fields=["is_active", "name"]),
-            models.Index(fields=["is_active", "-created_at"]),
+            models.Index(fields=fields, name=f"product_listed_{name}",
+                         condition=Q(is_active=True, price__isnull=False))
+            for name, fields in [
+                ("cat_name", ["category", "name", "id"]),
+                ("cat_price", ["category", "price", "id"]),
+                ("cat_new", ["category", "-created_at", "-id"]),
+                ("name", ["name", "id"]),
+                ("price", ["price", "id"]),
+                ("new", ["-created_at", "-id"]),
+            ]
         ]
 
     def __str__(self) -> str:
@@ -151,10 +159,10 @@ class Variant(TimeStampedModel):
     option2 = models.CharField(_("option 2"), max_length=60, blank=True)
     option3 = models.CharField(_("option 3"), max_length=60, blank=True)
     price = models.DecimalField(_("price"), validators=[MinValueValidator(0)],
-                                **MONEY)
+                                max_digits=12, decimal_places=2)
     compare_at_price = models.DecimalField(
         _("compare-at price"), null=True, blank=True,
-        validators=[MinValueValidator(0)], **MONEY,
+        validators=[MinValueValidator(0)], max_digits=12, decimal_places=2,
     )
     stock = models.PositiveIntegerField(_("stock"), default=0)
     weight_grams = models.PositiveIntegerField(_("weight (g)"), default=0)
@@ -205,7 +213,7 @@ class ProductImage(TimeStampedModel):
         verbose_name_plural = _("images")
 
     def __str__(self) -> str:
-        return self.alt_text or self.image.name
+        return self.alt_text or self.image.name or ""
 
 
 class FrontPage(models.Model):

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 
 from kedai.catalog.models import Category, FrontPage, Product, ProductImage, Variant
 from kedai.catalog.search import get_search_backend
@@ -58,7 +58,8 @@ class Navigation:
 
     def ancestors(self, category_id: int) -> list[CategoryNode]:
         """Root first, the category itself last (for breadcrumbs)."""
-        chain, node_id = [], category_id
+        chain: list[CategoryNode] = []
+        node_id: int | None = category_id
         while node_id is not None:
             node = self.categories[node_id]
             chain.append(node)
@@ -83,19 +84,20 @@ class Navigation:
                 if i in self.categories]
 
 
-def _cache_key() -> str:
+def catalog_version() -> int:
+    """The current catalogue version; services.catalog_changed() bumps it."""
     from kedai.catalog.services import CACHE_VERSION_KEY
 
     version = cache.get(CACHE_VERSION_KEY)
     if version is None:
         cache.add(CACHE_VERSION_KEY, 1, timeout=None)
         version = cache.get(CACHE_VERSION_KEY, 1)
-    return f"catalog:nav:{version}"
+    return version
 
 
 def navigation_get() -> Navigation:
     """Return the cached navigation (active categories and front page)."""
-    key = _cache_key()
+    key = f"catalog:nav:{catalog_version()}"
     nav = cache.get(key)
     if nav is None:
         nav = _navigation_build()
@@ -180,7 +182,8 @@ LISTING_FIELDS = ("id", "name", "slug", "price", "price_max", "in_stock",
                   "thumbnail", "category_id")
 
 
-def product_listing(params: ListingParams, nav: Navigation | None = None) -> ProductPage:
+def product_listing(params: ListingParams,
+                    nav: Navigation | None = None) -> ProductPage:
     """Return one page of active products matching ``params``.
 
     Two queries at most (count and page), plus the search backend's own
@@ -240,13 +243,14 @@ def products_by_ids(ids: list[int]) -> list[Product]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def featured_products(front: FrontPage, limit: int = 12) -> QuerySet[Product]:
+def featured_products(front: FrontPage, limit: int = 12) -> list[Product]:
     """The owner's featured products, or the newest when none are chosen."""
-    featured = (Product.objects.filter(is_active=True, price__isnull=False)
-                .only(*LISTING_FIELDS))
-    chosen = featured.filter(pk__in=front.featured_products.through.objects
-                             .filter(frontpage_id=front.pk).values("product_id"))
-    return chosen[:limit] if chosen.exists() else featured.order_by("-created_at")[:limit]
+    listed = (Product.objects.filter(is_active=True, price__isnull=False)
+              .only(*LISTING_FIELDS))
+    chosen = list(listed.filter(
+        pk__in=FrontPage.featured_products.through.objects
+        .filter(frontpage_id=front.pk).values("product_id"))[:limit])
+    return chosen or list(listed.order_by("-created_at", "-id")[:limit])
 
 
 def default_per_page() -> int:

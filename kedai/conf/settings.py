@@ -56,6 +56,9 @@ MIDDLEWARE = [
     # Before anything reads the path: strips /s/<token>/ and guards the
     # cookieless storefront (headers, same-origin POST check).
     "kedai.storefront.middleware.ShopperTokenMiddleware",
+    # Public (token-free) pages are the same for everyone: serve them from
+    # the cache before sessions, locale and views do any work.
+    "kedai.storefront.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -190,3 +193,5 @@ KEDAI_PAGE_SIZE_MAX = 96
 KEDAI_SEARCH_BACKEND = env("KEDAI_SEARCH_BACKEND", default="")
 # Public cache lifetime of token-free storefront pages, seconds.
 KEDAI_PUBLIC_CACHE_SECONDS = env.int("KEDAI_PUBLIC_CACHE_SECONDS", default=60)
+# Server-side cache of those pages, seconds; 0 turns it off.
+KEDAI_PAGE_CACHE_SECONDS = env.int("KEDAI_PAGE_CACHE_SECONDS", default=60)

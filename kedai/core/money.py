@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import format_currency, get_currency_precision
 
@@ -106,5 +107,11 @@ class Money:
 
 def format_money(amount: Decimal, currency: str, locale: str = "en_MY") -> str:
     """Format ``amount`` with Babel, e.g. ``RM1,234.50`` for MYR in en_MY."""
-    return format_currency(quantize(to_decimal(amount), currency), currency,
-                           locale=locale)
+    return _format(quantize(to_decimal(amount), currency), currency, locale)
+
+
+@lru_cache(maxsize=4096)
+def _format(amount: Decimal, currency: str, locale: str) -> str:
+    # Babel parses the locale's pattern on every call; a shop shows the same
+    # few hundred prices over and over.
+    return format_currency(amount, currency, locale=locale)

@@ -14,9 +14,10 @@ def storefront(request):
     def cart_count():
         if not token:
             return 0
+        from django.db.models import Sum
+
         from kedai.cart.models import Cart
         from kedai.cart.tokens import token_hash
-        from django.db.models import Sum
 
         return (Cart.objects.filter(token_hash=token_hash(token))
                 .aggregate(n=Sum("lines__quantity"))["n"] or 0)

@@ -27,7 +27,8 @@ def test_multi_variant_product_from_a_listing_asks_for_an_option(client, shop):
     assert response.status_code == 303
     assert response["Location"] == "/p/batik-shirt/?choose=1"
     assert not Cart.objects.exists()
-    assert "Please choose an option" in client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "Please choose an option" in page
 
 
 @pytest.mark.parametrize("quantity,message", [

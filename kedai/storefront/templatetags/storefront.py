@@ -1,6 +1,10 @@
 """Storefront template filters."""
 
+from functools import lru_cache
+
 from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
 
 from kedai.catalog.richtext import render_markdown
 
@@ -34,3 +38,32 @@ def json_script_value(value):
     escaped = (json.dumps(str(value)).replace("<", "\\u003c")
                .replace(">", "\\u003e").replace("&", "\\u0026"))
     return mark_safe(escaped)  # noqa: S308 - JSON with <, >, & escaped
+
+
+_SLUG = "__slug__"
+
+
+@lru_cache(maxsize=64)
+def _slug_pattern(viewname: str, language: str) -> str:
+    """The URL of ``viewname`` after the script prefix, slug left open."""
+    return reverse(viewname, kwargs={"slug": _SLUG})[len(get_script_prefix()):]
+
+
+def _slug_url(viewname: str, slug: str) -> str:
+    # reverse() is the costliest tag on a listing page; every product link
+    # differs only in the slug, so reverse once per language and substitute.
+    # Slugs are [-a-zA-Z0-9_] (SlugField), so no escaping is needed.
+    pattern = _slug_pattern(viewname, translation.get_language() or "")
+    return get_script_prefix() + pattern.replace(_SLUG, slug)
+
+
+@register.filter
+def product_url(slug: str) -> str:
+    """``{{ product.slug|product_url }}``: the product page, keeping the token."""
+    return _slug_url("storefront:product", slug)
+
+
+@register.filter
+def category_url(slug: str) -> str:
+    """``{{ node.slug|category_url }}``: the category page, keeping the token."""
+    return _slug_url("storefront:category", slug)

@@ -17,7 +17,7 @@ def bad_request(request, exception):
 
 def server_error(request):
     # No context processors: the database may be what failed.
-    from django.template import loader
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     return HttpResponseServerError(loader.get_template("500.html").render())
