@@ -21,6 +21,7 @@ test: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy kedai
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/storefront.py

@@ -17,10 +17,11 @@ def thumbnail_from(fileobj, name: str) -> ContentFile:
     """Return a WebP thumbnail (at most 480×480, aspect kept) of ``fileobj``."""
     try:
         fileobj.seek(0)
-        with Image.open(fileobj) as img:
+        with Image.open(fileobj) as original:
+            img: Image.Image = original
             # JPEG can decode at a fraction of its size: far faster for
             # camera photos that are about to be shrunk anyway.
-            img.draft("RGB", THUMBNAIL_SIZE)
+            original.draft("RGB", THUMBNAIL_SIZE)
             img = ImageOps.exif_transpose(img)
             img.thumbnail(THUMBNAIL_SIZE)
             if img.mode not in ("RGB", "RGBA"):

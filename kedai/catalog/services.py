@@ -59,10 +59,10 @@ def product_image_make_thumbnail(*, image: ProductImage) -> ProductImage:
 
     Raises ImageProcessingError when the upload is not a readable image.
     """
-    thumb = thumbnail_from(image.image.file, image.image.name)
+    thumb = thumbnail_from(image.image.file, image.image.name or "image")
     if image.thumbnail:
         image.thumbnail.delete(save=False)
-    image.thumbnail.save(thumb.name, thumb, save=False)
+    image.thumbnail.save(thumb.name or "thumbnail.webp", thumb, save=False)
     image.save(update_fields=["thumbnail", "updated_at"])
     return image
 

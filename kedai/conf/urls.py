@@ -8,7 +8,7 @@ kedai.storefront.middleware) and under a language prefix (``/ms/``) by
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
 from kedai.storefront.views import errors
@@ -17,7 +17,7 @@ admin.site.site_header = "Kedai back office"
 admin.site.site_title = "Kedai back office"
 admin.site.index_title = "Shop administration"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("", include("kedai.storefront.urls_public")),
 ]
