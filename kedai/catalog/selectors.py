@@ -156,6 +156,7 @@ class ProductPage:
     page: int
     per_page: int
     corrected_text: str | None = None
+    total_is_estimate: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -212,7 +213,7 @@ def product_listing(params: ListingParams,
         by_id = Product.objects.only(*LISTING_FIELDS).in_bulk(hits.ids)
         products = [by_id[i] for i in hits.ids if i in by_id]
         return ProductPage(products, hits.total, params.page, params.per_page,
-                           hits.corrected_text)
+                           hits.corrected_text, hits.estimated)
 
     total = base.count()
     products = list(base.only(*LISTING_FIELDS)

@@ -209,6 +209,23 @@ def test_broad_searches_rank_the_newest_matches_and_page_through_the_rest(
     assert pages[0].total == 10
 
 
+def test_broad_searches_put_an_older_name_match_first(backend_module, monkeypatch):
+    """An exact name match outside the newest matches is not buried."""
+    monkeypatch.setattr(backend_module, "RANK_WINDOW", 4)
+    add("Batik shirt")  # oldest, and the only name match
+    for n in range(9):
+        add(f"Plain shirt {n}", description="Batik trim.")
+
+    page = product_listing(ListingParams(text="batik", per_page=3))
+
+    assert [p.name for p in page.products] == [
+        "Batik shirt", "Plain shirt 8", "Plain shirt 7"]
+    assert page.total_is_estimate
+    assert page.total >= 5
+    later = product_listing(ListingParams(text="batik", page=4, per_page=3))
+    assert [p.name for p in later.products] == ["Plain shirt 0"]
+
+
 @pytest.mark.parametrize("typo", ["btaik", "batk", "batikk", "bstik"])
 def test_misspelt_word_is_corrected_when_nothing_matches(typo):
     add("Batik shirt")
@@ -321,6 +338,14 @@ def test_operators_are_ignored_around_real_words(text):
     add("Songket sarong")
 
     assert search(text) == ["Batik shirt"]
+
+
+def test_tamil_names_are_searchable():
+    """Vowel signs and virama stay inside words (Python's \\w drops them)."""
+    add("பட்டு சேலை")
+    add("Batik shirt")
+
+    assert search("பட்டு") == ["பட்டு சேலை"]
 
 
 def test_chinese_names_are_searchable():

@@ -6,7 +6,7 @@ operators, quotes, markup, 1,000 characters of noise) to at most
 prefixes.
 """
 
-import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,16 +16,27 @@ from django.db.models import QuerySet
 
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
-_WORD = re.compile(r"\w+", re.UNICODE)
+def _is_word_char(ch: str) -> bool:
+    # Letters, combining marks and digits: Python's \w leaves out the vowel
+    # signs and virama of Indic scripts, which would split Tamil words.
+    return unicodedata.category(ch)[0] in "LMN"
 
 
 def terms(text: str) -> list[str]:
     """Split user input into search words; operators and symbols are dropped."""
-    words = _WORD.findall((text or "")[:1000].lower())
+    words, current = [], []
+    for ch in (text or "")[:1000].lower():
+        if _is_word_char(ch):
+            current.append(ch)
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
     seen: list[str] = []
     for word in words:
-        word = word.strip("_")[:MAX_TERM_LENGTH]
-        if word and word not in seen:
+        word = word[:MAX_TERM_LENGTH]
+        if word not in seen:
             seen.append(word)
     return seen[:MAX_TERMS]
 
@@ -41,6 +52,8 @@ class SearchHits:
     total: int
     # Set when typo tolerance replaced the words, e.g. "batk" -> "batik".
     corrected_text: str | None = None
+    # True when ``total`` is an estimate (too many matches to count cheaply).
+    estimated: bool = False
 
 
 @dataclass(frozen=True)

@@ -148,9 +148,10 @@ class PostgresSearchBackend:
 
         ``sort`` "price", "-price", "newest" and "name" order and count all
         matches exactly. "relevance" (or anything else) does too up to
-        ``RANK_WINDOW`` matches; beyond that, the newest ``RANK_WINDOW`` are
-        ranked, later pages continue newest first, and ``total`` is an
-        estimate. Reads only.
+        ``RANK_WINDOW`` matches; beyond that, products whose name holds
+        every word come first, ranked among the newest ``RANK_WINDOW`` of
+        them, then the other matches newest first, and ``total`` is an
+        estimate (``estimated``). Reads only.
         """
         words = terms(text)
         if not words:
@@ -162,7 +163,7 @@ class PostgresSearchBackend:
         with db.cursor() as cursor:
 
             def find(words: list[str]) -> SearchHits:
-                return self._page(cursor, tsquery(words), where, sort, offset, limit)
+                return self._page(cursor, words, where, sort, offset, limit)
 
             code = compact_code(text, words)
             hits = find([code]) if code else SearchHits((), 0)
@@ -176,12 +177,14 @@ class PostgresSearchBackend:
             retry = find(corrected)
             if not retry.total:
                 return hits
-            return SearchHits(retry.ids, retry.total, " ".join(corrected))
+            return SearchHits(retry.ids, retry.total, " ".join(corrected),
+                              retry.estimated)
 
     def _page(
-        self, cursor: CursorWrapper, query: str, where: tuple[str, tuple],
-        sort: str, offset: int, limit: int,
+        self, cursor: CursorWrapper, query_words: list[str],
+        where: tuple[str, tuple], sort: str, offset: int, limit: int,
     ) -> SearchHits:
+        query = tsquery(query_words)
         condition, base_params = where
         matches = f"""
             FROM {TABLE} AS idx
@@ -216,20 +219,31 @@ class PostgresSearchBackend:
         if len(window) <= RANK_WINDOW:
             return SearchHits(tuple(_by_rank(window)[offset:offset + limit]),
                               len(window))
-        window.pop()
-        ids = _by_rank(window)[offset:offset + limit]
+        # Too many to rank all: products whose *name* (weight A) holds every
+        # word come first, ranked among the newest RANK_WINDOW of them, then
+        # the rest newest first (as in the SQLite backend).
+        name_query = tsquery(query_words, "A")
+        cursor.execute(
+            f"""
+            SELECT hit.id, ts_rank_cd(%s::float4[], idx.document,
+                                      to_tsquery('simple', %s)) {matches}
+            ORDER BY idx.product_id DESC LIMIT %s
+            """,  # noqa: S608
+            (WEIGHTS, name_query, name_query, *base_params, RANK_WINDOW),
+        )
+        ranked = _by_rank(cursor.fetchall())
+        ids = ranked[offset:offset + limit]
         if len(ids) < limit:
             cursor.execute(
-                f"SELECT hit.id {matches} AND idx.product_id < %s "
+                f"SELECT hit.id {matches} AND NOT (hit.id = ANY(%s)) "
                 "ORDER BY idx.product_id DESC LIMIT %s OFFSET %s",
-                (*params, window[-1][0], limit - len(ids),
-                 max(offset - RANK_WINDOW, 0)),
+                (*params, ranked, limit - len(ids), max(offset - len(ranked), 0)),
             )
             ids += [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT min(id) FROM catalog_product")
         total = estimated_total([i for i, _ in window], cursor.fetchone()[0] or 1,
                                 RANK_WINDOW + 1)
-        return SearchHits(tuple(ids), total)
+        return SearchHits(tuple(ids), total, estimated=True)
 
     def _correct(self, cursor: CursorWrapper, words: list[str]) -> list[str]:
         """Replace each word that matches nothing by its closest indexed word."""

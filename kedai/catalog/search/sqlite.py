@@ -227,7 +227,8 @@ class SQLiteSearchBackend:
             retry = find(corrected)
             if not retry.total:
                 return hits
-            return SearchHits(retry.ids, retry.total, " ".join(corrected))
+            return SearchHits(retry.ids, retry.total, " ".join(corrected),
+                              retry.estimated)
 
     def _page(
         self, cursor: CursorWrapper, match: str, where: _Filter, sort: str,
@@ -262,20 +263,29 @@ class SQLiteSearchBackend:
         if len(window) <= RANK_WINDOW:
             return SearchHits(tuple(_by_rank(window)[offset:offset + limit]),
                               len(window))
-        window.pop()
-        ids = _by_rank(window)[offset:offset + limit]
+        # Too many to rank all: products whose *name* holds every word come
+        # first (ranked among the newest RANK_WINDOW of them), then the rest
+        # newest first, so an older exact name match is never buried under
+        # newer description-only matches.
+        name_params = (f"{{name}} : ({match})", *where.params)
+        cursor.execute(
+            f"SELECT hit.id, fts.rank {matches} ORDER BY fts.rowid DESC LIMIT %s",
+            (*name_params, RANK_WINDOW),
+        )
+        ranked = _by_rank(cursor.fetchall())
+        ids = ranked[offset:offset + limit]
         if len(ids) < limit:
             cursor.execute(
-                f"SELECT hit.id {matches} AND fts.rowid < %s "
+                f"SELECT hit.id {matches} AND hit.id NOT IN {_IDS} "
                 "ORDER BY fts.rowid DESC LIMIT %s OFFSET %s",
-                (*params, window[-1][0], limit - len(ids),
-                 max(offset - RANK_WINDOW, 0)),
+                (*params, json.dumps(ranked), limit - len(ids),
+                 max(offset - len(ranked), 0)),
             )
             ids += [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT min(id) FROM catalog_product")
         total = estimated_total([i for i, _ in window], cursor.fetchone()[0] or 1,
                                 RANK_WINDOW + 1)
-        return SearchHits(tuple(ids), total)
+        return SearchHits(tuple(ids), total, estimated=True)
 
     def _correct(self, cursor: CursorWrapper, words: list[str]) -> list[str]:
         """Replace each word that matches nothing by its closest indexed word."""
