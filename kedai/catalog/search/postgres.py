@@ -232,18 +232,18 @@ class PostgresSearchBackend:
             (WEIGHTS, name_query, name_query, *base_params, RANK_WINDOW),
         )
         ranked = _by_rank(cursor.fetchall())
-        ids = ranked[offset:offset + limit]
-        if len(ids) < limit:
+        page_ids = ranked[offset:offset + limit]
+        if len(page_ids) < limit:
             cursor.execute(
                 f"SELECT hit.id {matches} AND NOT (hit.id = ANY(%s)) "
                 "ORDER BY idx.product_id DESC LIMIT %s OFFSET %s",
-                (*params, ranked, limit - len(ids), max(offset - len(ranked), 0)),
+                (*params, ranked, limit - len(page_ids), max(offset - len(ranked), 0)),
             )
-            ids += [row[0] for row in cursor.fetchall()]
+            page_ids += [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT min(id) FROM catalog_product")
         total = estimated_total([i for i, _ in window], cursor.fetchone()[0] or 1,
                                 RANK_WINDOW + 1)
-        return SearchHits(tuple(ids), total, estimated=True)
+        return SearchHits(tuple(page_ids), total, estimated=True)
 
     def _correct(self, cursor: CursorWrapper, words: list[str]) -> list[str]:
         """Replace each word that matches nothing by its closest indexed word."""
