@@ -4,6 +4,9 @@ Pure functions over search words and product ids; no SQL.
 """
 
 import re
+from collections.abc import Callable
+
+from kedai.catalog.search.base import SearchHits, terms
 
 _CODE = re.compile(r"[^\W_]+(?:[-_/.][^\W_]+)+")
 
@@ -36,3 +39,42 @@ def estimated_total(window: list[int], first_id: int, floor: int) -> int:
     share = (newest - oldest + 1) / max(newest - first_id + 1, 1)
     estimate = round(len(window) / share)
     return max(round(estimate, 2 - len(str(estimate))), floor)
+
+
+# ORDER BY for the exact sorts, over the matching product aliased ``hit``.
+ORDER_BY = {
+    "price": "hit.price, hit.id",
+    "-price": "hit.price DESC, hit.id",
+    "newest": "hit.created_at DESC, hit.id DESC",
+    "name": "hit.name, hit.id",
+}
+
+
+def search_with_fallbacks(
+    text: str,
+    find: Callable[[list[str]], SearchHits],
+    correct: Callable[[list[str]], list[str]],
+) -> SearchHits:
+    """The steps every backend takes for one search, in the same order.
+
+    A lone product code is looked up in its compact form first; then every
+    word must match; when nothing does, ``correct`` replaces misspelt words
+    and the search runs once more, saying so in ``corrected_text``.
+    ``find(words)`` returns one page for those words.
+    """
+    words = terms(text)
+    if not words:
+        return SearchHits((), 0)
+    code = compact_code(text, words)
+    hits = find([code]) if code else SearchHits((), 0)
+    if not hits.total:
+        hits = find(words)
+    if hits.total:
+        return hits
+    corrected = correct(words)
+    if corrected == words:
+        return hits
+    retry = find(corrected)
+    if not retry.total:
+        return hits
+    return SearchHits(retry.ids, retry.total, " ".join(corrected), retry.estimated)

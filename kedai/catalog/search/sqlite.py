@@ -39,7 +39,11 @@ from django.db.models import QuerySet
 
 from kedai.catalog.models import Product
 from kedai.catalog.search.base import SearchHits, Suggestion, terms
-from kedai.catalog.search.query import compact_code, estimated_total
+from kedai.catalog.search.query import (
+    ORDER_BY,
+    estimated_total,
+    search_with_fallbacks,
+)
 from kedai.catalog.search.spelling import closest_word, correctable
 
 FTS = "catalog_product_fts"
@@ -69,13 +73,6 @@ BASE_SET = 2000
 # Vocabulary words read per two-letter block for typo correction: compact
 # SKUs ("kdbtk001", ...) can fill one block with hundreds of thousands.
 VOCAB_BLOCK = 400
-
-_ORDER_BY = {
-    "price": "hit.price, hit.id",
-    "-price": "hit.price DESC, hit.id",
-    "newest": "hit.created_at DESC, hit.id DESC",
-    "name": "hit.name, hit.id",
-}
 
 # The {..._filter}s are empty for a rebuild, or limit every part to the
 # products in the JSON array passed three times as parameters.
@@ -202,33 +199,19 @@ class SQLiteSearchBackend:
         that, the newest ``RANK_WINDOW`` are ranked, later pages continue
         newest first, and ``total`` is an estimate. Reads only.
         """
-        words = terms(text)
-        if not words:
+        if not terms(text):
             return SearchHits((), 0)
         offset, limit = max(offset, 0), max(limit, 0)
         with connections[base.db].cursor() as cursor:
             where = _base_filter(cursor, base)
             if where is None:
                 return SearchHits((), 0)
-
-            def find(words: list[str]) -> SearchHits:
-                return self._page(cursor, match_expression(words), where, sort,
-                                  offset, limit)
-
-            code = compact_code(text, words)
-            hits = find([code]) if code else SearchHits((), 0)
-            if not hits.total:
-                hits = find(words)
-            if hits.total:
-                return hits
-            corrected = self._correct(cursor, words)
-            if corrected == words:
-                return hits
-            retry = find(corrected)
-            if not retry.total:
-                return hits
-            return SearchHits(retry.ids, retry.total, " ".join(corrected),
-                              retry.estimated)
+            return search_with_fallbacks(
+                text,
+                find=lambda words: self._page(cursor, match_expression(words),
+                                              where, sort, offset, limit),
+                correct=lambda words: self._correct(cursor, words),
+            )
 
     def _page(
         self, cursor: CursorWrapper, match: str, where: _Filter, sort: str,
@@ -240,10 +223,10 @@ class SQLiteSearchBackend:
             WHERE fts.{FTS} MATCH %s AND {where.sql}
         """  # noqa: S608 - identifiers are constants, values are parameters
         params = (match, *where.params)
-        if sort in _ORDER_BY:
+        if sort in ORDER_BY:
             cursor.execute(
                 f"SELECT hit.id, count(*) OVER () {matches} "
-                f"ORDER BY {_ORDER_BY[sort]} LIMIT %s OFFSET %s",
+                f"ORDER BY {ORDER_BY[sort]} LIMIT %s OFFSET %s",
                 (*params, limit, offset),
             )
             rows = cursor.fetchall()
