@@ -5,6 +5,7 @@ has no cookies, and ShopperTokenMiddleware refuses cross-site POSTs by the
 browser's Sec-Fetch-Site/Origin headers instead.
 """
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.http import HttpResponseRedirect
@@ -143,14 +144,28 @@ def _add_failed(request, form):
     return product_page(request, product, form, status=422)
 
 
-@csrf_exempt
-@require_POST
-def cart_line(request, line_id):
-    if request.shopper_token is None:
-        return _SeeOther(reverse("storefront:cart"))
-    cart, missing = _cart_or_missing(request)
-    if missing:
-        return missing
+def _cart_post(view):
+    """A POST view that changes the cart of the request's token.
+
+    Without a token there is no cart to change: back to the (empty) cart
+    page. An unknown or expired token gets the friendly page.
+    """
+    @csrf_exempt
+    @require_POST
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.shopper_token is None:
+            return _SeeOther(reverse("storefront:cart"))
+        cart, missing = _cart_or_missing(request)
+        if missing:
+            return missing
+        return view(request, cart, *args, **kwargs)
+
+    return wrapper
+
+
+@_cart_post
+def cart_line(request, cart, line_id):
     form = LineQuantityForm(request.POST)
     if form.is_valid():
         try:
@@ -170,14 +185,8 @@ def cart_line(request, line_id):
     return _render_cart(request, cart, status=422, errors={line_id: message})
 
 
-@csrf_exempt
-@require_POST
-def cart_email(request):
-    if request.shopper_token is None:
-        return _SeeOther(reverse("storefront:cart"))
-    cart, missing = _cart_or_missing(request)
-    if missing:
-        return missing
+@_cart_post
+def cart_email(request, cart):
     form = EmailCartForm(request.POST)
     if form.is_valid():
         url = request.build_absolute_uri(reverse("storefront:cart"))
