@@ -194,6 +194,7 @@ def test_broad_searches_rank_the_newest_matches_and_page_through_the_rest(
 ):
     """Beyond the rank window, pages continue newest first; nothing repeats."""
     monkeypatch.setattr(backend_module, "RANK_WINDOW", 4)
+    monkeypatch.setattr(backend_module, "NAME_WINDOW", 4)
     for n in range(9):
         add(f"Plain shirt {n}", description="Batik trim.")
     add("Batik shirt")  # newest, and the only name match
@@ -212,6 +213,7 @@ def test_broad_searches_rank_the_newest_matches_and_page_through_the_rest(
 def test_broad_searches_put_an_older_name_match_first(backend_module, monkeypatch):
     """An exact name match outside the newest matches is not buried."""
     monkeypatch.setattr(backend_module, "RANK_WINDOW", 4)
+    monkeypatch.setattr(backend_module, "NAME_WINDOW", 4)
     add("Batik shirt")  # oldest, and the only name match
     for n in range(9):
         add(f"Plain shirt {n}", description="Batik trim.")

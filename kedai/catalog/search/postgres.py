@@ -40,6 +40,7 @@ WORDS = "catalog_product_search_word"
 # An SKU word also occurs in its compact form, so B stays well below A.
 WEIGHTS = "{0.05, 0.1, 0.25, 1.0}"
 RANK_WINDOW = 500
+NAME_WINDOW = 200
 SUGGEST_WINDOW = 200
 # The {..._filter}s are empty for a rebuild, or limit every part to the
 # product ids passed three times as an array parameter.
@@ -146,7 +147,7 @@ class PostgresSearchBackend:
         ``sort`` "price", "-price", "newest" and "name" order and count all
         matches exactly. "relevance" (or anything else) does too up to
         ``RANK_WINDOW`` matches; beyond that, products whose name holds
-        every word come first, ranked among the newest ``RANK_WINDOW`` of
+        every word come first, ranked among the newest ``NAME_WINDOW`` of
         them, then the other matches newest first, and ``total`` is an
         estimate (``estimated``). Reads only.
         """
@@ -203,7 +204,7 @@ class PostgresSearchBackend:
             return SearchHits(tuple(_by_rank(window)[offset:offset + limit]),
                               len(window))
         # Too many to rank all: products whose *name* (weight A) holds every
-        # word come first, ranked among the newest RANK_WINDOW of them, then
+        # word come first, ranked among the newest NAME_WINDOW of them, then
         # the rest newest first (as in the SQLite backend).
         name_query = tsquery(query_words, "A")
         cursor.execute(
@@ -212,7 +213,7 @@ class PostgresSearchBackend:
                                       to_tsquery('simple', %s)) {matches}
             ORDER BY idx.product_id DESC LIMIT %s
             """,  # noqa: S608
-            (WEIGHTS, name_query, name_query, *base_params, RANK_WINDOW),
+            (WEIGHTS, name_query, name_query, *base_params, NAME_WINDOW),
         )
         ranked = _by_rank(cursor.fetchall())
         page_ids = ranked[offset:offset + limit]

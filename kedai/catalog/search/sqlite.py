@@ -23,8 +23,10 @@ Costs that shape the queries, measured on 100,000 products:
   double the time to build the index (about 11 s instead of 6 s).
 - bm25 (the ``rank`` column) counts every match of every word once per
   query, then costs microseconds per ranked row; there is no top-k
-  shortcut. Ranking is therefore limited to a window of the newest
-  ``RANK_WINDOW`` matches, which FTS5 returns without sorting.
+  shortcut. Matches are therefore first counted unranked up to
+  ``RANK_WINDOW`` (FTS5 returns rowids newest first without sorting); only
+  a result that small is ranked whole. A broader one ranks the newest
+  ``NAME_WINDOW`` name matches and lists the rest newest first.
 """
 
 import json
@@ -66,6 +68,8 @@ AUTOMERGE = 4
 # With more matches than this, relevance is judged among the newest
 # RANK_WINDOW (see SQLiteSearchBackend.search).
 RANK_WINDOW = 500
+# Name matches ranked first when there are more than RANK_WINDOW matches.
+NAME_WINDOW = 200
 SUGGEST_WINDOW = 200
 # A base queryset with at most this many products is read into a set once
 # instead of being probed per match.
@@ -196,8 +200,9 @@ class SQLiteSearchBackend:
         ``sort`` "price", "-price", "newest" and "name" order and count all
         matches exactly, in time proportional to their number. "relevance"
         (or anything else) does too up to ``RANK_WINDOW`` matches; beyond
-        that, the newest ``RANK_WINDOW`` are ranked, later pages continue
-        newest first, and ``total`` is an estimate. Reads only.
+        that, products whose name holds every word come first, ranked among
+        the newest ``NAME_WINDOW`` of them, then the other matches newest
+        first, and ``total`` is an estimate (``estimated``). Reads only.
         """
         if not terms(text):
             return SearchHits((), 0)
@@ -236,24 +241,25 @@ class SQLiteSearchBackend:
             cursor.execute(f"SELECT count(*) {matches}", params)
             return SearchHits((), cursor.fetchone()[0])
 
-        # Only rows that reach the result get a rank, and FTS5 yields rowids
-        # newest first without sorting, so the window costs RANK_WINDOW rows.
+        # FTS5 yields rowids newest first without sorting, and only selected
+        # rows pay for bm25: first see how many match, unranked and cheap.
         cursor.execute(
-            f"SELECT hit.id, fts.rank {matches} ORDER BY fts.rowid DESC LIMIT %s",
+            f"SELECT hit.id {matches} ORDER BY fts.rowid DESC LIMIT %s",
             (*params, RANK_WINDOW + 1),
         )
-        window = cursor.fetchall()
+        window = [row[0] for row in cursor.fetchall()]
         if len(window) <= RANK_WINDOW:
-            return SearchHits(tuple(_by_rank(window)[offset:offset + limit]),
+            cursor.execute(f"SELECT hit.id, fts.rank {matches}", params)
+            return SearchHits(tuple(_by_rank(cursor.fetchall())[offset:offset + limit]),
                               len(window))
         # Too many to rank all: products whose *name* holds every word come
-        # first (ranked among the newest RANK_WINDOW of them), then the rest
+        # first (ranked among the newest NAME_WINDOW of them), then the rest
         # newest first, so an older exact name match is never buried under
         # newer description-only matches.
         name_params = (f"{{name}} : ({match})", *where.params)
         cursor.execute(
             f"SELECT hit.id, fts.rank {matches} ORDER BY fts.rowid DESC LIMIT %s",
-            (*name_params, RANK_WINDOW),
+            (*name_params, NAME_WINDOW),
         )
         ranked = _by_rank(cursor.fetchall())
         ids = ranked[offset:offset + limit]
@@ -266,8 +272,7 @@ class SQLiteSearchBackend:
             )
             ids += [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT min(id) FROM catalog_product")
-        total = estimated_total([i for i, _ in window], cursor.fetchone()[0] or 1,
-                                RANK_WINDOW + 1)
+        total = estimated_total(window, cursor.fetchone()[0] or 1, RANK_WINDOW + 1)
         return SearchHits(tuple(ids), total, estimated=True)
 
     def _correct(self, cursor: CursorWrapper, words: list[str]) -> list[str]:
