@@ -79,6 +79,11 @@ class Navigation:
         return out
 
     @property
+    def root_nodes(self) -> list[CategoryNode]:
+        """Top-level categories, for the header menu."""
+        return [self.categories[i] for i in self.roots]
+
+    @property
     def featured_categories(self) -> list[CategoryNode]:
         return [self.categories[i] for i in self.featured_category_ids
                 if i in self.categories]
