@@ -1,0 +1,322 @@
+"""Order totals: a pure function from priced lines to a PricedOrder.
+
+Pure: no database, no I/O, no Django import. Callers (the cart and checkout
+services) load products, tax classes and the store setting for tax-inclusive
+prices, build :class:`PricingLine` values, and call :func:`price_order`.
+
+Amounts are :class:`~kedai.core.money.Money` (Decimal), never float. Rounding
+happens at these named points only (ARCHITECTURE.md §4), each through
+:func:`kedai.core.money.quantize` (ROUND_HALF_UP to the minor unit):
+
+``LINE_TOTAL``
+    unit price × quantity, quantised. The entered price is the gross price when
+    prices include tax, the net price otherwise.
+``LINE_TAX``
+    tax per line, quantised. Tax-exclusive: ``net × rate/100``. Tax-inclusive:
+    ``gross − gross/(1 + rate/100)``; the net is then ``gross − tax`` so that
+    net + tax == gross exactly. The same rule applies to shipping tax.
+``ORDER_TOTAL``
+    the sum of the already-quantised line, shipping and tax amounts; exact,
+    so no further rounding.
+``CASH_ROUNDING``
+    Bank Negara 5-sen rounding of the bill total for cash payments only
+    (tax.md §5c): ``(total × 20).quantize(1, ROUND_HALF_UP) / 20``; shown as
+    a separate ``rounding`` amount next to the total before rounding.
+
+:data:`ROUNDING_POINTS` maps each name to the function that implements it.
+
+Invariants of every :class:`PricedOrder` (tested in tests/checkout):
+sum(line gross) + shipping gross + rounding == total;
+subtotal + tax_total + shipping + rounding == total;
+tax_total == sum(tax_by_rate amounts) == sum(line taxes) + shipping tax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from types import MappingProxyType
+from typing import NamedTuple
+
+from kedai.core.money import ROUNDING, Money, quantize
+
+TAX_KINDS = ("none", "sales", "service")
+# Delivery is a taxable service from 2024 (tax.md §5a), so taxed shipping is
+# reported as service tax in the breakdown.
+SHIPPING_TAX_KIND = "service"
+# 5-sen rounding is a Malaysian (BNM) rule for ringgit cash bills (tax.md §5c).
+CASH_ROUNDING_CURRENCY = "MYR"
+
+_HUNDRED = Decimal(100)
+_TWENTY = Decimal(20)
+
+
+class PricingError(ValueError):
+    """The input cannot be priced; the message says which value is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class PricingLine:
+    """One cart line as priced input.
+
+    ``unit_price`` is gross when the order prices include tax, net otherwise.
+    ``tax_rate`` is a percentage (``Decimal("10")`` for 10 %); kind ``none``
+    must have rate 0. Bad values raise :class:`PricingError`, a float raises
+    TypeError.
+    """
+
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Money
+    tax_kind: str = "none"
+    tax_rate: Decimal = Decimal(0)
+
+    def __post_init__(self) -> None:
+        # bool is an int subclass; True pieces of anything is a bug upstream.
+        if not isinstance(self.quantity, int) or isinstance(self.quantity, bool):
+            raise PricingError(
+                f"{self.sku}: quantity must be an int, got {self.quantity!r}"
+            )
+        if self.quantity <= 0:
+            raise PricingError(
+                f"{self.sku}: quantity must be positive, got {self.quantity}"
+            )
+        _check_money(self.unit_price, f"{self.sku}: unit price")
+        if self.tax_kind not in TAX_KINDS:
+            raise PricingError(
+                f"{self.sku}: tax kind must be one of {TAX_KINDS}, "
+                f"got {self.tax_kind!r}"
+            )
+        rate = _check_rate(self.tax_rate, f"{self.sku}: tax rate")
+        if self.tax_kind == "none" and rate != 0:
+            raise PricingError(f"{self.sku}: tax kind 'none' needs rate 0, got {rate}")
+        object.__setattr__(self, "tax_rate", rate)
+
+
+@dataclass(frozen=True, slots=True)
+class PricedLine:
+    """A line with its amounts; net_total + tax == gross_total exactly.
+
+    ``unit_price_net`` is for display only: with tax-inclusive prices it is
+    the unit gross less tax, quantised, and ``unit_price_net × quantity`` may
+    differ from ``net_total`` by a sen.
+    """
+
+    sku: str
+    name: str
+    quantity: int
+    tax_kind: str
+    tax_rate: Decimal
+    unit_price: Money
+    unit_price_net: Money
+    net_total: Money
+    tax: Money
+    gross_total: Money
+
+
+class TaxBreakdown(NamedTuple):
+    """Tax per (kind, rate): the taxable net base and the tax on it."""
+
+    kind: str
+    rate: Decimal
+    taxable_base: Money
+    tax: Money
+
+
+@dataclass(frozen=True, slots=True)
+class PricedOrder:
+    """The priced order; ``total`` is what the customer pays (and the gateway
+    amount). ``rounding`` is zero unless cash rounding applied."""
+
+    currency: str
+    prices_include_tax: bool
+    lines: tuple[PricedLine, ...]
+    subtotal: Money
+    shipping: Money
+    shipping_tax: Money
+    shipping_gross: Money
+    tax_by_rate: tuple[TaxBreakdown, ...]
+    tax_total: Money
+    total_before_rounding: Money
+    rounding: Money
+    total: Money
+
+
+def line_total(unit_price: Money, quantity: int) -> Money:
+    """LINE_TOTAL: unit price × quantity, quantised half-up."""
+    return (unit_price * quantity).quantized()
+
+
+def line_tax(amount: Money, rate: Decimal, *, includes_tax: bool) -> Money:
+    """LINE_TAX: the tax in (inclusive) or on (exclusive) a quantised amount.
+
+    ``rate`` is a percentage. For inclusive amounts the tax is
+    ``gross − gross/(1 + rate/100)``, quantised; the caller derives net as
+    gross − tax so that the two always add up.
+    """
+    if rate == 0:
+        return Money.zero(amount.currency)
+    fraction = rate / _HUNDRED
+    if includes_tax:
+        net = amount.amount / (1 + fraction)
+        return Money(quantize(amount.amount - net, amount.currency), amount.currency)
+    return (amount * fraction).quantized()
+
+
+def order_total(amounts: Iterable[Money], currency: str) -> Money:
+    """ORDER_TOTAL: exact sum of quantised amounts (no rounding needed)."""
+    total = Money.zero(currency)
+    for amount in amounts:
+        total = total + amount
+    return total
+
+
+def cash_round(total: Money) -> Money:
+    """CASH_ROUNDING: round a ringgit bill total to the nearest 5 sen.
+
+    Bank Negara Malaysia rule (tax.md §5c): totals ending in 1, 2, 6, 7 sen
+    round down, 3, 4, 8, 9 sen round up. ``× 20, round half-up to a whole,
+    ÷ 20`` matches that table for every sen ending (tax.md §5c).
+    """
+    if total.currency != CASH_ROUNDING_CURRENCY:
+        raise PricingError(
+            f"5-sen cash rounding applies to {CASH_ROUNDING_CURRENCY} only, "
+            f"not {total.currency}"
+        )
+    steps = (total.amount * _TWENTY).quantize(Decimal(1), rounding=ROUNDING)
+    return Money(quantize(steps / _TWENTY, total.currency), total.currency)
+
+
+ROUNDING_POINTS: Mapping[str, Callable[..., Money]] = MappingProxyType({
+    "LINE_TOTAL": line_total,
+    "LINE_TAX": line_tax,
+    "ORDER_TOTAL": order_total,
+    "CASH_ROUNDING": cash_round,
+})
+
+
+def price_order(
+    *,
+    lines: Iterable[PricingLine],
+    shipping: Money,
+    prices_include_tax: bool,
+    cash_rounding: bool,
+    currency: str = "MYR",
+    shipping_tax_rate: Decimal = Decimal(0),
+) -> PricedOrder:
+    """Price an order; the one entry point for order totals.
+
+    Pure: no database, no I/O; the same input always gives an equal result.
+    ``shipping`` is gross when ``prices_include_tax``, net otherwise, and is
+    taxed at ``shipping_tax_rate`` percent (default 0: no SST on shipping).
+    ``cash_rounding`` applies the BNM 5-sen rule to the bill total; set it
+    only for cash payments (cash on delivery), since online payments are
+    charged the exact amount (tax.md §5c).
+
+    Raises :class:`PricingError` for no lines, a currency other than
+    ``currency``, a negative amount, or cash rounding outside MYR.
+    """
+    priced_input = tuple(lines)
+    if not priced_input:
+        raise PricingError("Nothing to price")
+    _check_money(shipping, "shipping", currency)
+    shipping_rate = _check_rate(shipping_tax_rate, "shipping tax rate")
+
+    priced_lines = []
+    for line in priced_input:
+        if not isinstance(line, PricingLine):
+            raise TypeError(f"expected PricingLine, got {type(line).__name__}")
+        _check_money(line.unit_price, f"{line.sku}: unit price", currency)
+        priced_lines.append(_price_line(line, prices_include_tax))
+
+    ship_net, ship_tax, ship_gross = _split(
+        shipping.quantized(), shipping_rate, prices_include_tax
+    )
+
+    # Group with per-line tax (not tax recomputed per group), so the breakdown
+    # adds up to exactly the tax shown on the lines.
+    groups: dict[tuple[str, Decimal], tuple[Money, Money]] = {}
+    taxed = [(pl.tax_kind, pl.tax_rate, pl.net_total, pl.tax) for pl in priced_lines]
+    if shipping_rate:
+        taxed.append((SHIPPING_TAX_KIND, shipping_rate, ship_net, ship_tax))
+    for kind, rate, base, tax in taxed:
+        if rate == 0:  # untaxed and exempt lines carry no tax to report
+            continue
+        old_base, old_tax = groups.get((kind, rate), (Money.zero(currency),) * 2)
+        groups[(kind, rate)] = (old_base + base, old_tax + tax)
+    tax_by_rate = tuple(
+        TaxBreakdown(kind, rate, base, tax)
+        for (kind, rate), (base, tax) in sorted(groups.items(), key=lambda i: i[0])
+    )
+
+    subtotal = order_total((pl.net_total for pl in priced_lines), currency)
+    tax_total = order_total((pl.tax for pl in priced_lines), currency) + ship_tax
+    before = order_total((subtotal, tax_total, ship_net), currency)
+    after = cash_round(before) if cash_rounding else before
+    return PricedOrder(
+        currency=currency,
+        prices_include_tax=prices_include_tax,
+        lines=tuple(priced_lines),
+        subtotal=subtotal,
+        shipping=ship_net,
+        shipping_tax=ship_tax,
+        shipping_gross=ship_gross,
+        tax_by_rate=tax_by_rate,
+        tax_total=tax_total,
+        total_before_rounding=before,
+        rounding=after - before,
+        total=after,
+    )
+
+
+def _price_line(line: PricingLine, prices_include_tax: bool) -> PricedLine:
+    net, tax, gross = _split(
+        line_total(line.unit_price, line.quantity), line.tax_rate, prices_include_tax
+    )
+    unit_net, _, _ = _split(line.unit_price.quantized(), line.tax_rate,
+                            prices_include_tax)
+    return PricedLine(
+        sku=line.sku,
+        name=line.name,
+        quantity=line.quantity,
+        tax_kind=line.tax_kind,
+        tax_rate=line.tax_rate,
+        unit_price=line.unit_price,
+        unit_price_net=unit_net,
+        net_total=net,
+        tax=tax,
+        gross_total=gross,
+    )
+
+
+def _split(
+    amount: Money, rate: Decimal, includes_tax: bool
+) -> tuple[Money, Money, Money]:
+    """Return (net, tax, gross) for a quantised amount entered gross or net."""
+    tax = line_tax(amount, rate, includes_tax=includes_tax)
+    if includes_tax:
+        return amount - tax, tax, amount
+    return amount, tax, amount + tax
+
+
+def _check_money(value: object, what: str, currency: str | None = None) -> None:
+    if not isinstance(value, Money):
+        # A bare number (worst of all a float) carries no currency.
+        raise TypeError(f"{what} must be Money, got {type(value).__name__}")
+    if value.amount < 0:
+        raise PricingError(f"{what} must not be negative, got {value.amount}")
+    if currency is not None and value.currency != currency:
+        raise PricingError(
+            f"{what} is in {value.currency} but the order is in {currency}"
+        )
+
+
+def _check_rate(value: object, what: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"{what} must be a Decimal percentage, got {value!r}")
+    rate = Decimal(value)
+    if not rate.is_finite() or rate < 0:
+        raise PricingError(f"{what} must be a percentage >= 0, got {value}")
+    return rate
