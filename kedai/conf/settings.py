@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "kedai.core",
     "kedai.catalog",
     "kedai.cart",
+    "kedai.customers",
+    "kedai.orders",
     "kedai.storefront",
 ]
 
@@ -189,6 +191,11 @@ KEDAI_CART_MAX_LINE_QUANTITY = env.int("KEDAI_CART_MAX_LINE_QUANTITY", default=9
 KEDAI_CART_MAX_LINES = env.int("KEDAI_CART_MAX_LINES", default=100)
 KEDAI_PAGE_SIZE = env.int("KEDAI_PAGE_SIZE", default=24)
 KEDAI_PAGE_SIZE_MAX = 96
+# Catalogue prices are what the shopper pays, SST included when the shop
+# charges it; false for a tax-exclusive price list.
+KEDAI_PRICES_INCLUDE_TAX = env.bool("KEDAI_PRICES_INCLUDE_TAX", default=True)
+# An unpaid order keeps its stock this long, then is cancelled.
+KEDAI_UNPAID_HOLD_HOURS = env.int("KEDAI_UNPAID_HOLD_HOURS", default=48)
 # Empty: chosen from the database vendor (SQLite FTS5 or PostgreSQL FTS).
 KEDAI_SEARCH_BACKEND = env("KEDAI_SEARCH_BACKEND", default="")
 # Public cache lifetime of token-free storefront pages, seconds.

@@ -1,0 +1,110 @@
+"""Orders and the order tracking database (every status change, kept)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kedai.catalog.models import Variant
+from kedai.core.models import TimeStampedModel
+from kedai.customers.models import Customer
+
+
+class OrderStatus(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    PROCESSING = "processing", _("Processing")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class Order(TimeStampedModel):
+    """A placed order. Amounts and lines are snapshots, never recomputed."""
+
+    number = models.CharField(_("order number"), max_length=24, unique=True,
+                              editable=False)
+    # SHA-256 of the order page's capability token (like carts).
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The checkout's idempotency key: placing the same checkout twice
+    # returns this order instead of a second one.
+    checkout_key = models.CharField(max_length=64, unique=True, editable=False)
+    customer = models.ForeignKey(Customer, related_name="orders",
+                                 on_delete=models.PROTECT)
+    status = models.CharField(_("status"), max_length=20,
+                              choices=OrderStatus.choices,
+                              default=OrderStatus.AWAITING_PAYMENT)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=20)
+    billing_address = models.JSONField(_("billing address"))
+    shipping_address = models.JSONField(_("shipping address"))
+    currency = models.CharField(max_length=3)
+    prices_include_tax = models.BooleanField()
+    subtotal = models.DecimalField(_("subtotal"), max_digits=12, decimal_places=2)
+    tax_total = models.DecimalField(_("tax"), max_digits=12, decimal_places=2)
+    shipping_method = models.CharField(_("shipping method"), max_length=60)
+    shipping_total = models.DecimalField(_("shipping"), max_digits=12,
+                                         decimal_places=2)
+    rounding = models.DecimalField(_("rounding"), max_digits=12, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
+    payment_method = models.CharField(_("payment method"), max_length=40)
+    # Stock stays reserved for an unpaid order until then (orders.tasks).
+    reserved_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0),
+                                   name="order_total_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    """What was bought, at the price and tax of the moment it was bought."""
+
+    order = models.ForeignKey(Order, related_name="lines", on_delete=models.CASCADE)
+    variant = models.ForeignKey(Variant, null=True, related_name="+",
+                                on_delete=models.SET_NULL)
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    variant_label = models.CharField(max_length=200, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2)
+    line_net = models.DecimalField(max_digits=12, decimal_places=2)
+    line_tax = models.DecimalField(max_digits=12, decimal_places=2)
+    line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    tax_kind = models.CharField(max_length=10)
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1),
+                                   name="orderline_quantity_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"
+
+
+class OrderEvent(models.Model):
+    """One entry of the tracking database: a status change or a note."""
+
+    order = models.ForeignKey(Order, related_name="events", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status_from = models.CharField(max_length=20, blank=True,
+                                   choices=OrderStatus.choices)
+    status_to = models.CharField(max_length=20, choices=OrderStatus.choices)
+    actor = models.CharField(_("by"), max_length=100)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.status_from or '—'} → {self.status_to}"
