@@ -1,0 +1,9 @@
+from kedai.core.exceptions import ApplicationError
+
+
+class CheckoutError(ApplicationError):
+    """The order cannot be placed; nothing was changed."""
+
+
+class OutOfStock(CheckoutError):
+    """An item sold out (or dropped below the wanted quantity) meanwhile."""

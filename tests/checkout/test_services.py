@@ -1,0 +1,172 @@
+"""Placing an order: one transaction, stock never oversold, idempotent."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import close_old_connections
+
+from kedai.cart import services as cart_services
+from kedai.cart.models import Cart
+from kedai.catalog.models import Product, TaxClass, Variant
+from kedai.checkout.exceptions import CheckoutError, OutOfStock
+from kedai.checkout.services import CheckoutDetails, checkout_complete, order_token
+from kedai.core.models import NumberSequence
+from kedai.core.money import Money
+from kedai.customers.addressing import address_clean
+from kedai.customers.models import Customer
+from kedai.orders.models import Order, OrderStatus
+from tests.factories import make_product
+
+ADDRESS = {"name": "Siti Aminah", "line1": "12 Jalan Ampang", "city": "Kuala Lumpur",
+           "postcode": "50450", "state_code": "KUL", "phone": "012-345 6789"}
+
+
+def details(**overrides) -> CheckoutDetails:
+    address = address_clean(**ADDRESS)
+    fields = {"email": "siti@example.my", "name": "Siti Aminah",
+              "phone": "+60123456789", "billing": address, "shipping": address,
+              "shipping_method": "Flat rate", "shipping_charge": Money("8.00"),
+              "payment_method": "bank_transfer"}
+    return CheckoutDetails(**{**fields, **overrides})
+
+
+def cart_with(*items):
+    cart, _ = cart_services.cart_create()
+    for variant, quantity in items:
+        cart_services.cart_add_line(cart=cart, variant_id=variant.pk,
+                                    quantity=quantity)
+    return cart
+
+
+@pytest.mark.django_db
+def test_placing_an_order_snapshots_prices_and_takes_stock():
+    sst = TaxClass.objects.create(code="sst10", name="Sales tax 10%",
+                                  kind="sales", rate=Decimal("10"))
+    kopi = make_product(name="Kopi Tenom", tax_class=sst,
+                        variants=[{"sku": "KOPI-1", "price": "22.00", "stock": 5}])
+    kuih = make_product(name="Kuih Bangkit",
+                        variants=[{"sku": "KUIH-1", "price": "15.90", "stock": 3}])
+    cart = cart_with((kopi.variants.get(), 2), (kuih.variants.get(), 1))
+
+    placed = checkout_complete(cart=cart, details=details(), checkout_key="k1")
+
+    order = placed.order
+    assert order.number.startswith("KD-") and order.number.endswith("-000001")
+    assert order.status == OrderStatus.AWAITING_PAYMENT
+    assert order.total == Decimal("67.90")  # 44.00 + 15.90 + 8.00 shipping
+    assert order.tax_total == Decimal("4.00")  # 10% included in 44.00
+    assert [(x.sku, x.quantity, x.unit_price) for x in order.lines.all()] == [
+        ("KOPI-1", 2, Decimal("22.00")), ("KUIH-1", 1, Decimal("15.90"))]
+    assert Variant.objects.get(sku="KOPI-1").stock == 3
+    assert Variant.objects.get(sku="KUIH-1").stock == 2
+    assert Cart.objects.get(pk=cart.pk).status == Cart.Status.CHECKED_OUT
+    assert order.customer.number == "C-000001"
+    assert order.shipping_address["postcode"] == "50450"
+    assert [e.status_to for e in order.events.all()] == ["awaiting_payment"]
+    assert order.token_hash and placed.token == order_token("k1")
+    # The price on the order stays what was paid, whatever the catalogue does.
+    Variant.objects.filter(sku="KOPI-1").update(price="99.00")
+    assert order.lines.get(sku="KOPI-1").unit_price == Decimal("22.00")
+
+
+@pytest.mark.django_db
+def test_same_checkout_twice_gives_one_order():
+    variant = make_product(variants=[{"stock": 5}]).variants.get()
+    cart = cart_with((variant, 2))
+    first = checkout_complete(cart=cart, details=details(), checkout_key="same")
+    second = checkout_complete(cart=cart, details=details(), checkout_key="same")
+    assert first.order.pk == second.order.pk and first.token == second.token
+    assert Order.objects.count() == 1
+    assert Variant.objects.get(pk=variant.pk).stock == 3
+
+
+@pytest.mark.django_db
+def test_sold_out_changes_nothing():
+    """Out of stock: no order, stock and cart untouched, no number used."""
+    plenty = make_product(name="Dodol", variants=[{"stock": 9}]).variants.get()
+    scarce = make_product(name="Songket", variants=[{"stock": 2}]).variants.get()
+    cart = cart_with((plenty, 3), (scarce, 2))
+    Variant.objects.filter(pk=scarce.pk).update(stock=1)  # someone else bought one
+    with pytest.raises(OutOfStock, match="Songket"):
+        checkout_complete(cart=cart, details=details(), checkout_key="k")
+    assert not Order.objects.exists() and not Customer.objects.exists()
+    assert Variant.objects.get(pk=plenty.pk).stock == 9
+    assert Cart.objects.get(pk=cart.pk).status == Cart.Status.OPEN
+    assert not NumberSequence.objects.filter(last_value__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_empty_closed_or_unavailable_carts_are_refused():
+    empty, _ = cart_services.cart_create()
+    with pytest.raises(CheckoutError, match="empty"):
+        checkout_complete(cart=empty, details=details(), checkout_key="a")
+    variant = make_product(variants=[{"stock": 5}]).variants.get()
+    cart = cart_with((variant, 1))
+    Product.objects.update(is_active=False)
+    with pytest.raises(CheckoutError, match="no longer available"):
+        checkout_complete(cart=cart, details=details(), checkout_key="b")
+    Product.objects.update(is_active=True)
+    checkout_complete(cart=cart, details=details(), checkout_key="c")
+    with pytest.raises(CheckoutError, match="already been checked out"):
+        checkout_complete(cart=cart, details=details(), checkout_key="d")
+
+
+@pytest.mark.django_db
+def test_cash_on_delivery_rounds_to_five_sen():
+    variant = make_product(variants=[{"price": "10.02", "stock": 5}]).variants.get()
+    placed = checkout_complete(
+        cart=cart_with((variant, 1)), checkout_key="cod",
+        details=details(shipping_charge=Money("0.00"), payment_method="cod",
+                        cash_payment=True))
+    assert placed.order.total == Decimal("10.00")
+    assert placed.order.rounding == Decimal("-0.02")
+
+
+@pytest.mark.django_db
+def test_returning_customer_is_found_by_email():
+    variant = make_product(variants=[{"stock": 5}]).variants.get()
+    a = checkout_complete(cart=cart_with((variant, 1)), details=details(),
+                          checkout_key="a").order
+    b = checkout_complete(cart=cart_with((variant, 1)),
+                          details=details(email="SITI@Example.MY"),
+                          checkout_key="b").order
+    assert a.customer_id == b.customer_id
+    assert (a.number[-6:], b.number[-6:]) == ("000001", "000002")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_buyers_for_ten_in_stock():
+    """50 simultaneous checkouts for 10 in stock: 10 orders, 40 sold out.
+
+    Real threads with their own connections start together behind a
+    barrier against a file-backed database, so the stock check really races.
+    """
+    variant = make_product(variants=[{"stock": 10}]).variants.get()
+    carts = [cart_with((variant, 1)) for _ in range(50)]
+    barrier = threading.Barrier(50)
+    outcomes: list[str] = []
+
+    def buy(n):
+        try:
+            barrier.wait()
+            checkout_complete(cart=carts[n], checkout_key=f"buyer-{n}",
+                              details=details(email=f"buyer{n}@example.my"))
+            outcomes.append("order")
+        except OutOfStock:
+            outcomes.append("sold out")
+        except Exception as exc:  # noqa: BLE001 - any other outcome fails below
+            outcomes.append(repr(exc))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=buy, args=(n,)) for n in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(set(outcomes)) == ["order", "sold out"], outcomes
+    assert outcomes.count("order") == 10
+    assert Variant.objects.get(pk=variant.pk).stock == 0
+    numbers = sorted(Order.objects.values_list("number", flat=True))
+    assert [n[-6:] for n in numbers] == [f"{i:06d}" for i in range(1, 11)]

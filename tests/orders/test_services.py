@@ -1,0 +1,87 @@
+"""Order status changes and the release of unpaid orders' stock."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from kedai.catalog.models import Product, Variant
+from kedai.checkout.services import checkout_complete
+from kedai.orders.exceptions import OrderError
+from kedai.orders.models import Order, OrderStatus
+from kedai.orders.services import order_cancel_unpaid_expired, order_change_status
+from tests.checkout.test_services import cart_with, details
+from tests.factories import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def order():
+    variant = make_product(variants=[{"stock": 5}]).variants.get()
+    return checkout_complete(cart=cart_with((variant, 2)), details=details(),
+                             checkout_key="k").order
+
+
+def test_every_change_is_recorded_with_actor_and_note(order):
+    order_change_status(order=order, to=OrderStatus.PAID, actor="owner",
+                        note="Bank transfer seen")
+    order_change_status(order=order, to=OrderStatus.SHIPPED, actor="owner")
+    history = [(e.status_from, e.status_to, e.actor, e.note)
+               for e in order.events.all()]
+    assert history == [
+        ("", "awaiting_payment", "customer C-000001", ""),
+        ("awaiting_payment", "paid", "owner", "Bank transfer seen"),
+        ("paid", "shipped", "owner", ""),
+    ]
+    assert Order.objects.get(pk=order.pk).status == "shipped"
+
+
+def test_impossible_moves_are_refused_and_change_nothing(order):
+    with pytest.raises(OrderError, match="cannot become"):
+        order_change_status(order=order, to=OrderStatus.DELIVERED, actor="owner")
+    assert Order.objects.get(pk=order.pk).status == "awaiting_payment"
+    assert order.events.count() == 1
+
+
+def test_cancelling_puts_the_stock_back(order):
+    assert Variant.objects.get().stock == 3
+    order_change_status(order=order, to=OrderStatus.CANCELLED, actor="owner")
+    assert Variant.objects.get().stock == 5
+    assert Product.objects.get().in_stock
+    with pytest.raises(OrderError):
+        order_change_status(order=order, to=OrderStatus.PAID, actor="gateway")
+
+
+def test_unpaid_orders_are_cancelled_after_the_hold(order):
+    assert order_cancel_unpaid_expired() == 0
+    Order.objects.update(reserved_until=timezone.now() - timedelta(minutes=1))
+    call_command("cancel_unpaid_orders", verbosity=0)
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+    assert order.events.last().actor == "system"
+    assert Variant.objects.get().stock == 5
+
+
+def test_paid_orders_are_not_cancelled(order):
+    order_change_status(order=order, to=OrderStatus.PAID, actor="gateway")
+    Order.objects.update(reserved_until=timezone.now() - timedelta(days=1))
+    assert order_cancel_unpaid_expired() == 0
+    assert Variant.objects.get().stock == 3
+
+
+def test_owner_changes_status_from_the_back_office(admin_client, order):
+    page = admin_client.get(f"/admin/orders/order/{order.pk}/change/")
+    assert page.status_code == 200
+    assert "tracking history" in page.content.decode().lower()
+    response = admin_client.post("/admin/orders/order/", {
+        "action": "mark_paid", "_selected_action": [order.pk]})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == "paid"
+    assert order.events.last().actor == "staff admin"
+    admin_client.post("/admin/orders/order/", {
+        "action": "mark_delivered", "_selected_action": [order.pk]})
+    order.refresh_from_db()
+    assert order.status == "paid"  # refused: paid → delivered skips shipping
