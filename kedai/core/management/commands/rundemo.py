@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 OWNER_USERNAME = "owner"
+SWEEP_SECONDS = 300
 
 
 class Command(BaseCommand):
@@ -60,6 +61,11 @@ class Command(BaseCommand):
         user.save(update_fields=["password"])
         return password
 
+    def _sweep(self):
+        """Scheduled upkeep (cron's job in production, see docs)."""
+        call_command("cancel_unpaid_orders", verbosity=0)
+        call_command("purge_carts", verbosity=0)
+
     def _serve(self, host, port):
         python = sys.executable
         # Fixed argument lists built here, no shell and no user input.
@@ -80,10 +86,14 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        next_sweep = 0.0
         try:
             # If either dies, stop the other: a shop without its worker
             # silently stops sending mail.
             while all(child.poll() is None for child in children):
+                if time.monotonic() >= next_sweep:
+                    self._sweep()
+                    next_sweep = time.monotonic() + SWEEP_SECONDS
                 time.sleep(0.5)
         finally:
             stop()
