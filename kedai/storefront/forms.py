@@ -122,3 +122,14 @@ class LineQuantityForm(forms.Form):
 
 class EmailCartForm(forms.Form):
     email = forms.EmailField(label=_("Your email"), max_length=254)
+
+
+class OrderLookupForm(forms.Form):
+    number = forms.RegexField(
+        label=_("Order number"), regex=r"^\s*[A-Za-z]{1,4}-\d{4}-\d{1,9}\s*$",
+        max_length=30, error_messages={"invalid": _("Order numbers look like "
+                                                    "KD-2026-000123.")})
+    email = forms.EmailField(label=_("Email used for the order"), max_length=254)
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip().upper()

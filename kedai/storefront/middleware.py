@@ -18,6 +18,7 @@ from django.urls import get_script_prefix, set_script_prefix
 from django.utils.cache import patch_cache_control
 
 from kedai.cart.tokens import TOKEN_PATTERN
+from kedai.storefront.privacy import make_private
 
 logger = logging.getLogger(__name__)
 
@@ -93,9 +94,7 @@ class ShopperTokenMiddleware:
         response.headers.setdefault("Content-Security-Policy",
                                     CONTENT_SECURITY_POLICY)
         if request.shopper_token:
-            response.headers["Cache-Control"] = "private, no-store"
-            response.headers["Referrer-Policy"] = "no-referrer"
-            response.headers["X-Robots-Tag"] = "noindex, nofollow"
+            make_private(response)
         elif (request.method in ("GET", "HEAD") and response.status_code == 200
               and "Cache-Control" not in response.headers):
             patch_cache_control(response, public=True,

@@ -1,8 +1,9 @@
 """Shopper pages. Each is also served under /s/<token>/ (a cart's pages)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from kedai.storefront.views import cart, pages
+from kedai.cart.tokens import TOKEN_PATTERN
+from kedai.storefront.views import cart, orders, pages
 
 app_name = "storefront"
 urlpatterns = [
@@ -15,4 +16,7 @@ urlpatterns = [
     path("cart/add/", cart.cart_add, name="cart_add"),
     path("cart/lines/<int:line_id>/", cart.cart_line, name="cart_line"),
     path("cart/email/", cart.cart_email, name="cart_email"),
+    re_path(rf"^order/(?P<token>{TOKEN_PATTERN})/$", orders.order_detail,
+            name="order"),
+    path("orders/lookup/", orders.order_lookup, name="order_lookup"),
 ]

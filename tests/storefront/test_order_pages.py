@@ -1,0 +1,83 @@
+"""The order page (its own token URL) and the order lookup."""
+
+import pytest
+
+from kedai.checkout.services import checkout_complete
+from kedai.orders.models import OrderStatus
+from kedai.orders.services import order_change_status
+from kedai.storefront.views.orders import LOOKUPS_PER_HOUR
+from tests.checkout.test_services import cart_with, details
+from tests.factories import make_product
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def placed():
+    variant = make_product(name="Kopi <b>Tenom</b>",
+                           variants=[{"sku": "KOPI-1", "price": "22.00",
+                                      "stock": 5}]).variants.get()
+    return checkout_complete(cart=cart_with((variant, 2)), details=details(),
+                             checkout_key="key-1")
+
+
+def test_order_page_shows_status_lines_and_totals(client, placed):
+    order_change_status(order=placed.order, to=OrderStatus.PAID, actor="owner",
+                        note="Transfer received")
+    response = client.get(f"/order/{placed.token}/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert placed.order.number in body
+    assert "Awaiting payment" in body and "Transfer received" in body
+    assert "KOPI-1" in body and "RM52.00" in body  # 44.00 + 8.00 shipping
+    assert "Kopi &lt;b&gt;Tenom&lt;/b&gt;" in body
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "noindex" in response["X-Robots-Tag"]
+    assert not response.cookies
+    assert client.get(f"/order/{placed.token}/").get("X-Kedai-Cache") is None
+
+
+def test_wrong_order_token_is_a_404(client, placed):
+    response = client.get("/order/" + "A" * 32 + "/")
+    assert response.status_code == 404
+    assert "Track an order" in response.content.decode()
+
+
+def test_lookup_shows_the_link_for_number_and_email(client, placed):
+    response = client.post("/orders/lookup/", {
+        "number": placed.order.number.lower(), "email": "SITI@example.my"})
+    assert response.status_code == 200
+    assert f"http://testserver/order/{placed.token}/" in response.content.decode()
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"number": "KD-2026-999999", "email": "siti@example.my"}, "No order matches"),
+    ({"number": "", "email": "siti@example.my"}, "required"),
+    ({"number": "<script>", "email": "x@example.my"}, "look like"),
+    ({"number": "KD-2026-000001", "email": "nope"}, "valid email"),
+])
+def test_lookup_refuses_wrong_details(client, placed, data, message):
+    response = client.post("/orders/lookup/", data)
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert message in body
+    assert placed.token not in body
+
+
+def test_lookup_is_rate_limited(client, placed):
+    for _ in range(LOOKUPS_PER_HOUR):
+        client.post("/orders/lookup/", {"number": placed.order.number,
+                                        "email": "wrong@example.my"})
+    response = client.post("/orders/lookup/", {"number": placed.order.number,
+                                               "email": "siti@example.my"})
+    assert response.status_code == 422
+    assert "Too many attempts" in response.content.decode()
+    assert placed.token not in response.content.decode()
+
+
+def test_lookup_from_another_site_is_refused(client, placed):
+    response = client.post("/orders/lookup/", {"number": placed.order.number,
+                                               "email": "siti@example.my"},
+                           HTTP_ORIGIN="https://evil.example")
+    assert response.status_code == 403
