@@ -3,12 +3,13 @@
 import logging
 import re
 
-_TOKEN_IN_PATH = re.compile(r"/s/[A-Za-z0-9_-]{32}/")
+# Cart (/s/), checkout and order page tokens: 32 URL-safe characters.
+_TOKEN_IN_PATH = re.compile(r"/(s|checkout|order)/[A-Za-z0-9_-]{32}/")
 
 
 def redact(text: str) -> str:
-    """Replace every cart token in ``text`` by a placeholder."""
-    return _TOKEN_IN_PATH.sub("/s/<token>/", text)
+    """Replace every capability token in ``text`` by a placeholder."""
+    return _TOKEN_IN_PATH.sub(r"/\1/<token>/", text)
 
 
 class RedactTokensFilter(logging.Filter):

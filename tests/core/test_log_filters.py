@@ -10,6 +10,12 @@ def test_redact_replaces_tokens_in_paths():
     assert redact(f"GET /s/{TOKEN}/cart/ 200") == "GET /s/<token>/cart/ 200"
 
 
+def test_redact_covers_checkout_and_order_tokens():
+    assert redact(f"Not Found: /checkout/{TOKEN}/review/") == (
+        "Not Found: /checkout/<token>/review/")
+    assert redact(f"/ms/order/{TOKEN}/") == "/ms/order/<token>/"
+
+
 def test_filter_rewrites_message_and_args():
     record = logging.LogRecord("django.request", logging.WARNING, __file__, 1,
                                "Not Found: %s", (f"/s/{TOKEN}/cart/",), None)

@@ -81,3 +81,14 @@ def test_lookup_from_another_site_is_refused(client, placed):
                                                "email": "siti@example.my"},
                            HTTP_ORIGIN="https://evil.example")
     assert response.status_code == 403
+
+
+def test_order_tokens_never_reach_the_logs(client, placed, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        client.get("/order/" + "B" * 32 + "/")
+        client.get(f"/order/{placed.token}/review/")
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "B" * 32 not in text and placed.token not in text
+    assert "/order/<token>/" in text
