@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from kedai.cart.lock_objects import cart_qs_select_for_update
 from kedai.cart.models import Cart, CartLine
-from kedai.cart.tokens import token_hash
+from kedai.cart.tokens import is_well_formed, new_token, token_hash
 from kedai.catalog.models import Variant
 from kedai.catalog.services import product_refresh
 from kedai.checkout.exceptions import CheckoutError, OutOfStock
-from kedai.checkout.pricing import PricingLine, price_order
+from kedai.checkout.models import Checkout
+from kedai.checkout.pricing import PricedOrder, PricingLine, price_order
 from kedai.core.money import Money
 from kedai.core.numbering import number_allocate
 from kedai.customers.addressing import PostalAddress
@@ -167,3 +168,170 @@ def _pricing_line(line: CartLine, currency: str) -> PricingLine:
         tax_kind=tax_class.kind if tax_class else "none",
         tax_rate=tax_class.rate if tax_class else Decimal(0),
     )
+
+
+# --- checkout steps (the storefront's checkout pages) --------------------------
+
+
+@dataclass(frozen=True)
+class ShippingMethod:
+    code: str
+    label: str
+    charge: Money  # gross when prices include tax, like product prices
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    code: str
+    label: str
+    cash: bool = False  # paid in cash: 5-sen rounding of the bill
+
+
+# Every payment method the code knows; KEDAI_PAYMENT_METHODS picks the offered ones.
+KNOWN_PAYMENT_METHODS: dict[str, PaymentMethod] = {
+    "bank_transfer": PaymentMethod("bank_transfer", "Bank transfer"),
+    "cod": PaymentMethod("cod", "Cash on delivery", cash=True),
+}
+
+
+def shipping_methods(*, cart: Cart | None = None) -> list[ShippingMethod]:
+    """The shipping methods offered for ``cart`` (for now one flat rate)."""
+    currency = cart.currency if cart is not None else settings.KEDAI_CURRENCY
+    return [ShippingMethod("flat", _("Flat rate"),
+                           Money(Decimal(settings.KEDAI_FLAT_SHIPPING_RM), currency))]
+
+
+def payment_methods() -> list[PaymentMethod]:
+    """The payment methods the store offers, in settings order."""
+    return [KNOWN_PAYMENT_METHODS[code] for code in settings.KEDAI_PAYMENT_METHODS
+            if code in KNOWN_PAYMENT_METHODS]
+
+
+def _shipping_method(checkout: Checkout) -> ShippingMethod | None:
+    return next((m for m in shipping_methods(cart=checkout.cart)
+                 if m.code == checkout.shipping_method), None)
+
+
+def _payment_method(checkout: Checkout) -> PaymentMethod | None:
+    return next((m for m in payment_methods()
+                 if m.code == checkout.payment_method), None)
+
+
+def checkout_start(*, cart: Cart) -> tuple[Checkout, str]:
+    """Start a checkout of an open, non-empty cart; return it and its token.
+
+    The token is new (not the cart's): a cart link shared or planted
+    earlier never shows the details entered at checkout.
+    """
+    if cart.status != Cart.Status.OPEN:
+        raise CheckoutError(_("This cart has already been checked out."),
+                            code="closed")
+    if not CartLine.objects.filter(cart=cart).exists():
+        raise CheckoutError(_("Your cart is empty."), code="empty")
+    token = new_token()
+    checkout = Checkout.objects.create(cart=cart, token_hash=token_hash(token))
+    return checkout, token
+
+
+def checkout_get(*, token: str) -> Checkout | None:
+    """The checkout of ``token``, or None for an unknown or malformed one."""
+    if not is_well_formed(token):
+        return None
+    return (Checkout.objects.select_related("cart")
+            .filter(token_hash=token_hash(token)).first())
+
+
+def checkout_set_details(*, checkout: Checkout, email: str, name: str, phone: str,
+                         shipping: PostalAddress, billing: PostalAddress) -> None:
+    """Save validated contact details and addresses."""
+    _ensure_open(checkout)
+    checkout.email, checkout.name, checkout.phone = email, name, phone
+    checkout.shipping, checkout.billing = asdict(shipping), asdict(billing)
+    checkout.save(update_fields=["email", "name", "phone", "shipping", "billing",
+                                 "updated_at"])
+
+
+def checkout_set_delivery(*, checkout: Checkout, shipping_method: str,
+                          payment_method: str) -> None:
+    """Save the chosen shipping and payment method codes (must be offered)."""
+    _ensure_open(checkout)
+    if shipping_method not in {m.code for m in shipping_methods(cart=checkout.cart)}:
+        raise CheckoutError(_("Choose one of the shipping methods."),
+                            code="shipping_method")
+    if payment_method not in {m.code for m in payment_methods()}:
+        raise CheckoutError(_("Choose one of the payment methods."),
+                            code="payment_method")
+    checkout.shipping_method, checkout.payment_method = shipping_method, payment_method
+    checkout.save(update_fields=["shipping_method", "payment_method", "updated_at"])
+
+
+def checkout_price(*, checkout: Checkout) -> PricedOrder:
+    """Price the checkout's cart as it is now, from the database.
+
+    Raises CheckoutError for an empty cart or a delivery choice that is no
+    longer offered.
+    """
+    cart = checkout.cart
+    lines = list(CartLine.objects.filter(cart=cart)
+                 .select_related("variant__product__tax_class")
+                 .order_by("variant_id"))
+    if not lines:
+        raise CheckoutError(_("Your cart is empty."), code="empty")
+    shipping, payment = _methods(checkout)
+    return price_order(
+        lines=[_pricing_line(line, cart.currency) for line in lines],
+        shipping=shipping.charge,
+        prices_include_tax=settings.KEDAI_PRICES_INCLUDE_TAX,
+        cash_rounding=payment.cash,
+        currency=cart.currency,
+    )
+
+
+def checkout_place(*, checkout: Checkout) -> PlacedOrder:
+    """Place the order of a checkout whose terms were accepted.
+
+    Idempotent: the checkout's token hash is the ``checkout_key``, so a
+    second call returns the same order. Raises CheckoutError (nothing
+    changed) like :func:`checkout_complete`.
+    """
+    if checkout.status == Checkout.Status.COMPLETED and checkout.order is not None:
+        return PlacedOrder(checkout.order, order_token(checkout.token_hash))
+    if not (checkout.has_details and checkout.has_delivery):
+        raise CheckoutError(_("Some checkout details are missing."),
+                            code="incomplete")
+    shipping, payment = _methods(checkout)
+    details = CheckoutDetails(
+        email=checkout.email, name=checkout.name, phone=checkout.phone,
+        billing=PostalAddress(**checkout.billing),
+        shipping=PostalAddress(**checkout.shipping),
+        shipping_method=str(shipping.label), shipping_charge=shipping.charge,
+        payment_method=payment.code, cash_payment=payment.cash,
+    )
+    placed = checkout_complete(cart=checkout.cart, details=details,
+                               checkout_key=checkout.token_hash)
+    now = timezone.now()
+    Checkout.objects.filter(pk=checkout.pk).update(
+        status=Checkout.Status.COMPLETED, order=placed.order, accepted_at=now,
+        updated_at=now)
+    checkout.status, checkout.order, checkout.accepted_at = (
+        Checkout.Status.COMPLETED, placed.order, now)
+    return placed
+
+
+def checkout_order_token(checkout: Checkout) -> str:
+    """The order page token of a (completed) checkout."""
+    return order_token(checkout.token_hash)
+
+
+def _methods(checkout: Checkout) -> tuple[ShippingMethod, PaymentMethod]:
+    shipping, payment = _shipping_method(checkout), _payment_method(checkout)
+    if shipping is None or payment is None:
+        raise CheckoutError(_("Choose the delivery and payment again."),
+                            code="delivery")
+    return shipping, payment
+
+
+def _ensure_open(checkout: Checkout) -> None:
+    if checkout.status != Checkout.Status.OPEN:
+        raise CheckoutError(_("This checkout is already completed."),
+                            code="completed")

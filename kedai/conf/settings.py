@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kedai.cart",
     "kedai.customers",
     "kedai.orders",
+    "kedai.checkout",
     "kedai.storefront",
 ]
 
@@ -196,6 +197,11 @@ KEDAI_PAGE_SIZE_MAX = 96
 KEDAI_PRICES_INCLUDE_TAX = env.bool("KEDAI_PRICES_INCLUDE_TAX", default=True)
 # An unpaid order keeps its stock this long, then is cancelled.
 KEDAI_UNPAID_HOLD_HOURS = env.int("KEDAI_UNPAID_HOLD_HOURS", default=48)
+# Checkout: the store's flat shipping charge (gross when prices include tax)
+# and the offered payment methods (codes known to kedai.checkout.services).
+KEDAI_FLAT_SHIPPING_RM = env("KEDAI_FLAT_SHIPPING_RM", default="8.00")
+KEDAI_PAYMENT_METHODS = env.list("KEDAI_PAYMENT_METHODS",
+                                 default=["bank_transfer", "cod"])
 # Empty: chosen from the database vendor (SQLite FTS5 or PostgreSQL FTS).
 KEDAI_SEARCH_BACKEND = env("KEDAI_SEARCH_BACKEND", default="")
 # Public cache lifetime of token-free storefront pages, seconds.

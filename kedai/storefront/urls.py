@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 
 from kedai.cart.tokens import TOKEN_PATTERN
-from kedai.storefront.views import cart, orders, pages
+from kedai.storefront.views import cart, checkout, orders, pages
 
 app_name = "storefront"
 urlpatterns = [
@@ -16,6 +16,13 @@ urlpatterns = [
     path("cart/add/", cart.cart_add, name="cart_add"),
     path("cart/lines/<int:line_id>/", cart.cart_line, name="cart_line"),
     path("cart/email/", cart.cart_email, name="cart_email"),
+    path("checkout/start/", checkout.checkout_start, name="checkout_start"),
+    re_path(rf"^checkout/(?P<token>{TOKEN_PATTERN})/details/$",
+            checkout.checkout_details, name="checkout_details"),
+    re_path(rf"^checkout/(?P<token>{TOKEN_PATTERN})/delivery/$",
+            checkout.checkout_delivery, name="checkout_delivery"),
+    re_path(rf"^checkout/(?P<token>{TOKEN_PATTERN})/review/$",
+            checkout.checkout_review, name="checkout_review"),
     re_path(rf"^order/(?P<token>{TOKEN_PATTERN})/$", orders.order_detail,
             name="order"),
     path("orders/lookup/", orders.order_lookup, name="order_lookup"),

@@ -30,7 +30,7 @@ from kedai.storefront.shopper import token_url
 from kedai.storefront.views.pages import product_page
 
 
-class _SeeOther(HttpResponseRedirect):
+class SeeOther(HttpResponseRedirect):
     status_code = 303
 
 
@@ -112,7 +112,7 @@ def cart_add(request):
             url = token_url(request, token, "storefront:cart")
             nxt = form.cleaned_data["next"]
             query = {"added": line.pk, **({"next": nxt} if nxt else {})}
-            return _SeeOther(f"{url}?{urlencode(query)}")
+            return SeeOther(f"{url}?{urlencode(query)}")
     return _add_failed(request, form)
 
 
@@ -120,7 +120,7 @@ def _choose_options(request, product_id):
     slug = Product.objects.filter(pk=product_id).values_list("slug", flat=True).first()
     if slug is None:
         return _add_failed(request, AddToCartForm())
-    return _SeeOther(reverse("storefront:product", kwargs={"slug": slug})
+    return SeeOther(reverse("storefront:product", kwargs={"slug": slug})
                      + "?choose=1")
 
 
@@ -144,7 +144,7 @@ def _add_failed(request, form):
     return product_page(request, product, form, status=422)
 
 
-def _cart_post(view):
+def cart_post(view):
     """A POST view that changes the cart of the request's token.
 
     Without a token there is no cart to change: back to the (empty) cart
@@ -155,7 +155,7 @@ def _cart_post(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.shopper_token is None:
-            return _SeeOther(reverse("storefront:cart"))
+            return SeeOther(reverse("storefront:cart"))
         cart, missing = _cart_or_missing(request)
         if missing:
             return missing
@@ -164,7 +164,7 @@ def _cart_post(view):
     return wrapper
 
 
-@_cart_post
+@cart_post
 def cart_line(request, cart, line_id):
     form = LineQuantityForm(request.POST)
     if form.is_valid():
@@ -180,12 +180,12 @@ def cart_line(request, cart, line_id):
                                 errors={line_id: exc.message})
         if request.headers.get("HX-Request"):
             return _render_cart(request, cart)
-        return _SeeOther(reverse("storefront:cart"))
+        return SeeOther(reverse("storefront:cart"))
     message = " ".join(e for errs in form.errors.values() for e in errs)
     return _render_cart(request, cart, status=422, errors={line_id: message})
 
 
-@_cart_post
+@cart_post
 def cart_email(request, cart):
     form = EmailCartForm(request.POST)
     if form.is_valid():
@@ -196,6 +196,6 @@ def cart_email(request, cart):
         except CartError as exc:
             form.add_error("email", exc.message)
         else:
-            return _SeeOther(reverse("storefront:cart") + "?emailed=1")
+            return SeeOther(reverse("storefront:cart") + "?emailed=1")
     return _render_cart(request, cart, status=422, email_form=form)
 

@@ -1,0 +1,206 @@
+"""Checkout pages: details → delivery → review → order (ARCHITECTURE.md §3, §5).
+
+Each page is a plain HTML form reached by the checkout's own token
+(``/checkout/<token>/…``), which is new when checkout starts, so the cart
+link never shows personal data. Pages are private (no-store, noindex).
+POST views are exempt from Django's cookie-based CSRF check: the
+storefront has no cookies, and ShopperTokenMiddleware refuses cross-site
+POSTs by the browser's Sec-Fetch-Site/Origin headers instead.
+"""
+
+from decimal import Decimal
+from functools import wraps
+
+from django.shortcuts import render
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from kedai.checkout import services
+from kedai.checkout.exceptions import CheckoutError
+from kedai.checkout.models import Checkout
+from kedai.core.templatetags.money import money
+from kedai.customers.addressing import STATE_NAMES
+from kedai.storefront.checkout_forms import (
+    CheckoutDetailsForm,
+    DeliveryForm,
+    ReviewForm,
+)
+from kedai.storefront.privacy import capability_page
+from kedai.storefront.views.cart import SeeOther, cart_post
+
+STEPS = ("details", "delivery", "review")
+
+
+def _root_url(request, viewname: str, **kwargs) -> str:
+    """``viewname``'s path without any cart token prefix of this request."""
+    url = reverse(viewname, kwargs=kwargs or None)
+    return request.root_script_prefix + url[len(get_script_prefix()):]
+
+
+def _step_url(request, token: str, step: str) -> str:
+    return _root_url(request, f"storefront:checkout_{step}", token=token)
+
+
+def _first_missing_step(checkout: Checkout) -> str:
+    if not checkout.has_details:
+        return "details"
+    if not checkout.has_delivery:
+        return "delivery"
+    return "review"
+
+
+def checkout_step(step: str):
+    """A checkout page: unknown token → 404 page, completed → its order,
+    a later step before an earlier one is done → the first missing step."""
+
+    def decorate(view):
+        @csrf_exempt  # cookieless: the middleware checks Origin / Sec-Fetch-Site
+        @require_http_methods(["GET", "POST"])
+        @capability_page
+        @wraps(view)
+        def wrapper(request, token):
+            checkout = services.checkout_get(token=token)
+            if checkout is None:
+                return render(request, "storefront/message.html", {
+                    "title": _("Checkout not found"),
+                    "text": _("This checkout link is not valid. Go back to your "
+                              "cart and start the checkout again."),
+                }, status=404)
+            if checkout.status == Checkout.Status.COMPLETED:
+                return SeeOther(_root_url(
+                    request, "storefront:order",
+                    token=services.checkout_order_token(checkout)))
+            missing = _first_missing_step(checkout)
+            if STEPS.index(step) > STEPS.index(missing):
+                return SeeOther(_step_url(request, token, missing))
+            return view(request, checkout, token)
+
+        return wrapper
+
+    return decorate
+
+
+@cart_post
+def checkout_start(request, cart):
+    """Start a checkout of the cart with a fresh token (token rotation)."""
+    try:
+        _checkout, token = services.checkout_start(cart=cart)
+    except CheckoutError:
+        return SeeOther(reverse("storefront:cart"))
+    return SeeOther(_step_url(request, token, "details"))
+
+
+def _render(request, template, checkout, token, context, status=200):
+    return render(request, f"storefront/checkout/{template}", {
+        "checkout": checkout, "token": token, "steps": STEPS,
+        "details_url": _step_url(request, token, "details"),
+        "delivery_url": _step_url(request, token, "delivery"),
+        "review_url": _step_url(request, token, "review"),
+        **context,
+    }, status=status)
+
+
+def _details_initial(checkout: Checkout) -> dict:
+    if not checkout.has_details:
+        return {}
+    ship, bill = checkout.shipping, checkout.billing
+    initial = {"email": checkout.email, "name": checkout.name,
+               "phone": checkout.phone, "line1": ship["line1"],
+               "line2": ship["line2"], "city": ship["city"],
+               "postcode": ship["postcode"], "state": ship["state_code"],
+               "billing_same": bill == ship}
+    if bill != ship:
+        initial.update(billing_name=bill["name"], billing_line1=bill["line1"],
+                       billing_line2=bill["line2"], billing_city=bill["city"],
+                       billing_postcode=bill["postcode"],
+                       billing_state=bill["state_code"])
+    return initial
+
+
+@checkout_step("details")
+def checkout_details(request, checkout, token):
+    if request.method == "POST":
+        form = CheckoutDetailsForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.checkout_set_details(
+                checkout=checkout, email=data["email"], name=data["name"],
+                phone=data["phone"], shipping=data["shipping"],
+                billing=data["billing"])
+            return SeeOther(_step_url(request, token, "delivery"))
+        status = 422
+    else:
+        form = CheckoutDetailsForm(initial=_details_initial(checkout))
+        status = 200
+    return _render(request, "details.html", checkout, token, {"form": form},
+                   status=status)
+
+
+def _delivery_form(checkout, data=None):
+    return DeliveryForm(
+        data,
+        shipping_choices=[(m.code, f"{m.label} ({money(m.charge)})") for m in
+                          services.shipping_methods(cart=checkout.cart)],
+        payment_choices=[(m.code, m.label) for m in services.payment_methods()],
+        initial={"shipping_method": checkout.shipping_method or "flat",
+                 "payment_method": checkout.payment_method} if data is None else None,
+    )
+
+
+@checkout_step("delivery")
+def checkout_delivery(request, checkout, token):
+    form = _delivery_form(checkout, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.checkout_set_delivery(
+                    checkout=checkout,
+                    shipping_method=form.cleaned_data["shipping_method"],
+                    payment_method=form.cleaned_data["payment_method"])
+            except CheckoutError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return SeeOther(_step_url(request, token, "review"))
+        status = 422
+    return _render(request, "delivery.html", checkout, token, {"form": form},
+                   status=status)
+
+
+@checkout_step("review")
+def checkout_review(request, checkout, token):
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    notice = error = None
+    status = 200
+    try:
+        priced = services.checkout_price(checkout=checkout)
+    except CheckoutError as exc:
+        priced, error, status = None, exc.message, 422
+    if request.method == "POST" and priced is not None:
+        if not form.is_valid():
+            status = 422
+        elif form.cleaned_data["expected_total"] != priced.total.amount:
+            notice = _("Prices or stock changed; please check and confirm again.")
+            status = 409
+        else:
+            try:
+                placed = services.checkout_place(checkout=checkout)
+            except CheckoutError as exc:
+                error, status = exc.message, 422
+            else:
+                return SeeOther(_root_url(request, "storefront:order",
+                                           token=placed.token))
+    if request.method == "POST" and status != 422 and form.is_bound:
+        form = ReviewForm()  # ask again: the shopper confirms the new totals
+    return _render(request, "review.html", checkout, token, {
+        "form": form, "priced": priced, "notice": notice, "error": error,
+        "shipping_method": next((m for m in services.shipping_methods(
+            cart=checkout.cart) if m.code == checkout.shipping_method), None),
+        "payment_method": next((m for m in services.payment_methods()
+                                if m.code == checkout.payment_method), None),
+        "shipping_state": STATE_NAMES.get(checkout.shipping.get("state_code"), ""),
+        "billing_state": STATE_NAMES.get(checkout.billing.get("state_code"), ""),
+        "expected_total": priced.total.amount if priced else Decimal(0),
+    }, status=status)
