@@ -163,7 +163,7 @@ def _pricing_line(line: CartLine, currency: str) -> PricingLine:
     variant = line.variant
     tax_class = variant.product.tax_class
     return PricingLine(
-        sku=variant.sku, name=variant.product.name, quantity=line.quantity,
+        sku=variant.sku, name=str(variant), quantity=line.quantity,
         unit_price=Money(variant.price, currency),
         tax_kind=tax_class.kind if tax_class else "none",
         tax_rate=tax_class.rate if tax_class else Decimal(0),
