@@ -7,3 +7,7 @@ class CheckoutError(ApplicationError):
 
 class OutOfStock(CheckoutError):
     """An item sold out (or dropped below the wanted quantity) meanwhile."""
+
+
+class TotalChanged(CheckoutError):
+    """The total differs from the one the shopper accepted; ask again."""

@@ -20,7 +20,7 @@ from kedai.cart.models import Cart, CartLine
 from kedai.cart.tokens import is_well_formed, new_token, token_hash
 from kedai.catalog.models import Variant
 from kedai.catalog.services import product_refresh
-from kedai.checkout.exceptions import CheckoutError, OutOfStock
+from kedai.checkout.exceptions import CheckoutError, OutOfStock, TotalChanged
 from kedai.checkout.models import Checkout
 from kedai.checkout.pricing import PricedOrder, PricingLine, price_order
 from kedai.core.money import Money
@@ -65,7 +65,8 @@ def order_token(checkout_key: str) -> str:
 
 
 def checkout_complete(*, cart: Cart, details: CheckoutDetails,
-                      checkout_key: str) -> PlacedOrder:
+                      checkout_key: str,
+                      accepted_total: Money | None = None) -> PlacedOrder:
     """Turn ``cart`` into an order, or change nothing and raise CheckoutError.
 
     One transaction: prices come from the database (never from a form),
@@ -73,7 +74,10 @@ def checkout_complete(*, cart: Cart, details: CheckoutDetails,
     negative (OutOfStock names the item), prices and tax are snapshotted
     on the lines, the order gets a gap-free number and its first tracking
     event, and the cart is closed. Placing the same ``checkout_key`` again
-    returns the order already placed. Does not take payment.
+    returns the order already placed. With ``accepted_total`` (what the
+    review page showed), a different total raises TotalChanged inside the
+    transaction, so a price changed at the last moment is never charged
+    unseen. Does not take payment.
     """
     token = order_token(checkout_key)
     existing = Order.objects.filter(checkout_key=checkout_key).first()
@@ -81,7 +85,7 @@ def checkout_complete(*, cart: Cart, details: CheckoutDetails,
         return PlacedOrder(existing, token)
     try:
         order = _place(cart=cart, details=details, checkout_key=checkout_key,
-                       token=token)
+                       token=token, accepted_total=accepted_total)
     except IntegrityError:
         # The same checkout was placed concurrently and won the race.
         winner = Order.objects.filter(checkout_key=checkout_key).first()
@@ -93,7 +97,7 @@ def checkout_complete(*, cart: Cart, details: CheckoutDetails,
 
 @transaction.atomic(durable=True)
 def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
-           token: str) -> Order:
+           token: str, accepted_total: Money | None) -> Order:
     cart = cart_qs_select_for_update().get(pk=cart.pk)
     if cart.status != Cart.Status.OPEN:
         raise CheckoutError(_("This cart has already been checked out."),
@@ -124,6 +128,10 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
         cash_rounding=details.cash_payment,
         currency=currency,
     )
+    if accepted_total is not None and priced.total != accepted_total:
+        raise TotalChanged(
+            _("Prices or stock changed; please check and confirm again."),
+            code="total_changed")
     customer = customer_get_or_create(email=details.email, name=details.name,
                                       phone=details.phone)
     now = timezone.now()
@@ -287,7 +295,8 @@ def checkout_price(*, checkout: Checkout) -> PricedOrder:
     )
 
 
-def checkout_place(*, checkout: Checkout) -> PlacedOrder:
+def checkout_place(*, checkout: Checkout,
+                   accepted_total: Money | None = None) -> PlacedOrder:
     """Place the order of a checkout whose terms were accepted.
 
     Idempotent: the checkout's token hash is the ``checkout_key``, so a
@@ -308,7 +317,8 @@ def checkout_place(*, checkout: Checkout) -> PlacedOrder:
         payment_method=payment.code, cash_payment=payment.cash,
     )
     placed = checkout_complete(cart=checkout.cart, details=details,
-                               checkout_key=checkout.token_hash)
+                               checkout_key=checkout.token_hash,
+                               accepted_total=accepted_total)
     now = timezone.now()
     Checkout.objects.filter(pk=checkout.pk).update(
         status=Checkout.Status.COMPLETED, order=placed.order, accepted_at=now,

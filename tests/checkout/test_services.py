@@ -170,3 +170,21 @@ def test_fifty_buyers_for_ten_in_stock():
     assert Variant.objects.get(pk=variant.pk).stock == 0
     numbers = sorted(Order.objects.values_list("number", flat=True))
     assert [n[-6:] for n in numbers] == [f"{i:06d}" for i in range(1, 11)]
+
+
+@pytest.mark.django_db
+def test_a_total_changed_since_review_is_not_charged():
+    """The accepted total is checked inside the transaction."""
+    from kedai.checkout.exceptions import TotalChanged
+
+    variant = make_product(variants=[{"price": "20.00", "stock": 5}]).variants.get()
+    cart = cart_with((variant, 1))
+    Variant.objects.filter(pk=variant.pk).update(price="25.00")
+    with pytest.raises(TotalChanged):
+        checkout_complete(cart=cart, details=details(), checkout_key="t",
+                          accepted_total=Money("28.00"))  # 20 + 8 seen
+    assert not Order.objects.exists()
+    assert Variant.objects.get(pk=variant.pk).stock == 5
+    placed = checkout_complete(cart=cart, details=details(), checkout_key="t",
+                               accepted_total=Money("33.00"))
+    assert placed.order.total == Decimal("33.00")

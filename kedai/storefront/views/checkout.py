@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from kedai.checkout import services
-from kedai.checkout.exceptions import CheckoutError
+from kedai.checkout.exceptions import CheckoutError, TotalChanged
 from kedai.checkout.models import Checkout
 from kedai.core.templatetags.money import money
 from kedai.customers.addressing import STATE_NAMES
@@ -186,7 +186,11 @@ def checkout_review(request, checkout, token):
             status = 409
         else:
             try:
-                placed = services.checkout_place(checkout=checkout)
+                placed = services.checkout_place(
+                    checkout=checkout, accepted_total=priced.total)
+            except TotalChanged as exc:
+                notice, status = exc.message, 409
+                priced = services.checkout_price(checkout=checkout)
             except CheckoutError as exc:
                 error, status = exc.message, 422
             else:
