@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import wraps
 
 from django.shortcuts import render
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -28,19 +28,14 @@ from kedai.storefront.checkout_forms import (
     ReviewForm,
 )
 from kedai.storefront.privacy import capability_page
+from kedai.storefront.shopper import root_url
 from kedai.storefront.views.cart import SeeOther, cart_post
 
 STEPS = ("details", "delivery", "review")
 
 
-def _root_url(request, viewname: str, **kwargs) -> str:
-    """``viewname``'s path without any cart token prefix of this request."""
-    url = reverse(viewname, kwargs=kwargs or None)
-    return request.root_script_prefix + url[len(get_script_prefix()):]
-
-
 def _step_url(request, token: str, step: str) -> str:
-    return _root_url(request, f"storefront:checkout_{step}", token=token)
+    return root_url(request, f"storefront:checkout_{step}", token=token)
 
 
 def _first_missing_step(checkout: Checkout) -> str:
@@ -69,7 +64,7 @@ def checkout_step(step: str):
                               "cart and start the checkout again."),
                 }, status=404)
             if checkout.status == Checkout.Status.COMPLETED:
-                return SeeOther(_root_url(
+                return SeeOther(root_url(
                     request, "storefront:order",
                     token=services.checkout_order_token(checkout)))
             missing = _first_missing_step(checkout)
@@ -194,7 +189,7 @@ def checkout_review(request, checkout, token):
             except CheckoutError as exc:
                 error, status = exc.message, 422
             else:
-                return SeeOther(_root_url(request, "storefront:order",
+                return SeeOther(root_url(request, "storefront:order",
                                            token=placed.token))
     if request.method == "POST" and status != 422 and form.is_bound:
         form = ReviewForm()  # ask again: the shopper confirms the new totals
