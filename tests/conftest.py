@@ -18,3 +18,20 @@ def vendor():
     from django.db import connection
 
     return connection.vendor
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """The gateway and carrier simulators, over real HTTP on a free port."""
+    from kedai.sandbox.server import SandboxServer
+
+    server = SandboxServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox_url(sandbox, settings):
+    """The sandbox's base URL, also set as KEDAI_SANDBOX_URL for the test."""
+    settings.KEDAI_SANDBOX_URL = sandbox.url
+    return sandbox.url

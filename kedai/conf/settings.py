@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "kedai.customers",
     "kedai.orders",
     "kedai.checkout",
+    "kedai.shipping",
+    "kedai.payments",
+    "kedai.notifications",
+    "kedai.invoicing",
     "kedai.storefront",
 ]
 
@@ -208,3 +212,13 @@ KEDAI_SEARCH_BACKEND = env("KEDAI_SEARCH_BACKEND", default="")
 KEDAI_PUBLIC_CACHE_SECONDS = env.int("KEDAI_PUBLIC_CACHE_SECONDS", default=60)
 # Server-side cache of those pages, seconds; 0 turns it off.
 KEDAI_PAGE_CACHE_SECONDS = env.int("KEDAI_PAGE_CACHE_SECONDS", default=60)
+
+# --- Shipping (kedai.shipping) ---------------------------------------------------
+
+# --- Payments (kedai.payments) ---------------------------------------------------
+
+# --- Notifications and documents (kedai.notifications, kedai.invoicing) ----------
+
+# --- Sandbox (kedai.sandbox): simulated gateways and carriers for demo and tests --
+# Base URL of the running simulator (python -m kedai.sandbox); empty = not used.
+KEDAI_SANDBOX_URL = env("KEDAI_SANDBOX_URL", default="")

@@ -19,6 +19,10 @@ admin.site.index_title = "Shop administration"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    # Payment gateways: hosted-page redirects, browser returns and callbacks.
+    path("pay/", include("kedai.payments.urls")),
+    # Issued documents (invoices, receipts) of an order, by its token.
+    path("", include("kedai.invoicing.urls")),
     path("", include("kedai.storefront.urls_public")),
 ]
 urlpatterns += i18n_patterns(
