@@ -48,6 +48,13 @@ class Order(TimeStampedModel):
     rounding = models.DecimalField(_("rounding"), max_digits=12, decimal_places=2)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     payment_method = models.CharField(_("payment method"), max_length=40)
+    # The shipping quote as accepted (method code, carrier, source of the
+    # price, ETA, parcel weight); {} for orders placed before it was kept.
+    shipping_quote = models.JSONField(_("shipping quote"), default=dict, blank=True)
+    # A buyer who asked for an e-invoice: {"tin", "id_type" (BRN, NRIC,
+    # PASSPORT or ARMY), "id_number", "sst_number"}; {} otherwise.
+    buyer_einvoice = models.JSONField(_("buyer e-invoice details"), default=dict,
+                                      blank=True)
     # Stock stays reserved for an unpaid order until then (orders.tasks).
     reserved_until = models.DateTimeField(null=True, blank=True, db_index=True)
 
