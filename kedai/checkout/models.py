@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kedai.cart.models import Cart
 from kedai.core.models import TimeStampedModel
+from kedai.customers.models import Customer
 from kedai.orders.models import Order
 
 
@@ -24,12 +25,18 @@ class Checkout(TimeStampedModel):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     status = models.CharField(max_length=12, choices=Status.choices,
                               default=Status.OPEN)
+    # Set when a returning customer signed in (password or sign-in link).
+    customer = models.ForeignKey(Customer, related_name="+", null=True, blank=True,
+                                 on_delete=models.CASCADE)
     email = models.EmailField(_("email"), blank=True)
     name = models.CharField(_("name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     # dataclasses.asdict(PostalAddress), or {} before the details step.
     billing = models.JSONField(_("billing address"), default=dict, blank=True)
     shipping = models.JSONField(_("shipping address"), default=dict, blank=True)
+    marketing_consent = models.BooleanField(default=False)
+    # BuyerTaxIdentity.as_dict() when the buyer asked for an e-invoice.
+    buyer_einvoice = models.JSONField(default=dict, blank=True)
     shipping_method = models.CharField(_("shipping method"), max_length=40,
                                        blank=True)
     payment_method = models.CharField(_("payment method"), max_length=40,

@@ -26,7 +26,12 @@ from kedai.checkout.pricing import PricedOrder, PricingLine, price_order
 from kedai.core.money import Money
 from kedai.core.numbering import number_allocate
 from kedai.customers.addressing import PostalAddress
-from kedai.customers.services import customer_get_or_create
+from kedai.customers.models import Customer
+from kedai.customers.services import (
+    customer_get_or_create,
+    customer_remember_address,
+    customer_set_marketing_consent,
+)
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 
 ORDER_SERIES = "KD"
@@ -45,6 +50,9 @@ class CheckoutDetails:
     shipping_charge: Money
     payment_method: str
     cash_payment: bool = False  # 5-sen rounding applies (cash on delivery)
+    customer: Customer | None = None  # signed in; else found or made by email
+    marketing_consent: bool = False
+    buyer_einvoice: dict | None = None  # BuyerTaxIdentity.as_dict()
 
 
 @dataclass(frozen=True)
@@ -132,8 +140,15 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
         raise TotalChanged(
             _("Prices or stock changed; please check and confirm again."),
             code="total_changed")
-    customer = customer_get_or_create(email=details.email, name=details.name,
-                                      phone=details.phone)
+    customer = details.customer or customer_get_or_create(
+        email=details.email, name=details.name, phone=details.phone)
+    if details.marketing_consent and not customer.marketing_consent:
+        customer_set_marketing_consent(customer=customer, consent=True)
+    if details.customer is not None or not customer.password:
+        # A guest order never writes into the address book of an account
+        # that has a password: only its signed-in owner does.
+        for address in dict.fromkeys((details.shipping, details.billing)):
+            customer_remember_address(customer=customer, address=address)
     now = timezone.now()
     order = Order.objects.create(
         number=number_allocate(series=ORDER_SERIES, year=timezone.localdate(now).year),
@@ -147,6 +162,7 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
         shipping_total=priced.shipping_gross.amount,
         rounding=priced.rounding.amount, total=priced.total.amount,
         payment_method=details.payment_method,
+        buyer_einvoice=details.buyer_einvoice or {},
         reserved_until=now + timedelta(hours=settings.KEDAI_UNPAID_HOLD_HOURS),
     )
     OrderLine.objects.bulk_create([
@@ -245,18 +261,56 @@ def checkout_get(*, token: str) -> Checkout | None:
     """The checkout of ``token``, or None for an unknown or malformed one."""
     if not is_well_formed(token):
         return None
-    return (Checkout.objects.select_related("cart")
+    return (Checkout.objects.select_related("cart", "customer")
             .filter(token_hash=token_hash(token)).first())
 
 
 def checkout_set_details(*, checkout: Checkout, email: str, name: str, phone: str,
-                         shipping: PostalAddress, billing: PostalAddress) -> None:
-    """Save validated contact details and addresses."""
+                         shipping: PostalAddress, billing: PostalAddress,
+                         marketing_consent: bool = False,
+                         buyer_einvoice: dict | None = None) -> None:
+    """Save validated contact details and addresses.
+
+    A signed-in checkout keeps its customer's email whatever was posted.
+    """
     _ensure_open(checkout)
+    if checkout.customer is not None:
+        email = checkout.customer.email
     checkout.email, checkout.name, checkout.phone = email, name, phone
     checkout.shipping, checkout.billing = asdict(shipping), asdict(billing)
+    checkout.marketing_consent = marketing_consent
+    checkout.buyer_einvoice = buyer_einvoice or {}
     checkout.save(update_fields=["email", "name", "phone", "shipping", "billing",
-                                 "updated_at"])
+                                 "marketing_consent", "buyer_einvoice", "updated_at"])
+
+
+def checkout_sign_in(*, checkout: Checkout, customer: Customer) -> str:
+    """Attach a returning customer to the checkout; return its new token.
+
+    The checkout now shows the customer's saved addresses, so it gets a
+    new token (like a session rotated on sign-in): a checkout link copied
+    before the sign-in no longer opens it.
+    """
+    _ensure_open(checkout)
+    token = new_token()
+    Checkout.objects.filter(pk=checkout.pk).update(
+        customer=customer, token_hash=token_hash(token), email=customer.email,
+        updated_at=timezone.now())
+    checkout.customer, checkout.token_hash, checkout.email = (
+        customer, token_hash(token), customer.email)
+    return token
+
+
+def checkout_purge_stale(*, now=None) -> int:
+    """Delete unfinished checkouts idle for KEDAI_CHECKOUT_TTL_DAYS.
+
+    They hold a shopper's contact details and addresses; the cart itself is
+    kept (it has its own expiry). Returns how many were deleted.
+    """
+    cutoff = (now or timezone.now()) - timedelta(days=settings.KEDAI_CHECKOUT_TTL_DAYS)
+    deleted, _per_model = Checkout.objects.filter(
+        status=Checkout.Status.OPEN, updated_at__lt=cutoff).delete()
+    return deleted
 
 
 def checkout_set_delivery(*, checkout: Checkout, shipping_method: str,
@@ -315,6 +369,8 @@ def checkout_place(*, checkout: Checkout,
         shipping=PostalAddress(**checkout.shipping),
         shipping_method=str(shipping.label), shipping_charge=shipping.charge,
         payment_method=payment.code, cash_payment=payment.cash,
+        customer=checkout.customer, marketing_consent=checkout.marketing_consent,
+        buyer_einvoice=checkout.buyer_einvoice,
     )
     placed = checkout_complete(cart=checkout.cart, details=details,
                                checkout_key=checkout.token_hash,

@@ -131,6 +131,14 @@ TASKS = {
 }
 
 # --- Passwords --------------------------------------------------------------
+# Argon2id for customer and staff passwords (argon2-cffi); older hashes are
+# upgraded on the next successful sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -206,6 +214,11 @@ KEDAI_UNPAID_HOLD_HOURS = env.int("KEDAI_UNPAID_HOLD_HOURS", default=48)
 KEDAI_FLAT_SHIPPING_RM = env("KEDAI_FLAT_SHIPPING_RM", default="8.00")
 KEDAI_PAYMENT_METHODS = env.list("KEDAI_PAYMENT_METHODS",
                                  default=["bank_transfer", "cod"])
+# Customers: one-time sign-in links and the account pages they open are
+# short-lived; unfinished checkouts (personal data) are deleted when idle.
+KEDAI_SIGNIN_LINK_MINUTES = env.int("KEDAI_SIGNIN_LINK_MINUTES", default=30)
+KEDAI_ACCOUNT_ACCESS_MINUTES = env.int("KEDAI_ACCOUNT_ACCESS_MINUTES", default=60)
+KEDAI_CHECKOUT_TTL_DAYS = env.int("KEDAI_CHECKOUT_TTL_DAYS", default=7)
 # Empty: chosen from the database vendor (SQLite FTS5 or PostgreSQL FTS).
 KEDAI_SEARCH_BACKEND = env("KEDAI_SEARCH_BACKEND", default="")
 # Public cache lifetime of token-free storefront pages, seconds.
@@ -214,10 +227,136 @@ KEDAI_PUBLIC_CACHE_SECONDS = env.int("KEDAI_PUBLIC_CACHE_SECONDS", default=60)
 KEDAI_PAGE_CACHE_SECONDS = env.int("KEDAI_PAGE_CACHE_SECONDS", default=60)
 
 # --- Shipping (kedai.shipping) ---------------------------------------------------
+# Where parcels leave from: carrier route zones and live quotes start here.
+KEDAI_SHIPPING_ORIGIN_POSTCODE = env("KEDAI_SHIPPING_ORIGIN_POSTCODE", default="50000")
+KEDAI_SHIPPING_ORIGIN_STATE = env("KEDAI_SHIPPING_ORIGIN_STATE", default="KUL")
+# Live carrier quotes (EasyParcel OpenAPI); off unless enabled. Without a
+# URL the adapter uses the sandbox (KEDAI_SANDBOX_URL). TIMEOUT is capped
+# at 3 s; on any failure the rate card answers instead.
+KEDAI_RATE_PROVIDERS = {
+    "easyparcel": {
+        "BACKEND": "kedai.shipping.carriers.easyparcel.EasyParcelCarrier",
+        "OPTIONS": {
+            "BASE_URL": env("KEDAI_EASYPARCEL_URL", default=""),
+            "TOKEN": env("KEDAI_EASYPARCEL_TOKEN", default=""),
+            "TIMEOUT": env.float("KEDAI_SHIPPING_LIVE_TIMEOUT", default=3.0),
+        },
+    },
+} if env.bool("KEDAI_SHIPPING_LIVE_QUOTES", default=False) else {}
+# Identical live quotes are reused this long (seconds); a failed carrier is
+# not asked again for the same parcel for KEDAI_SHIPPING_LIVE_RETRY_SECONDS.
+KEDAI_SHIPPING_QUOTE_CACHE_SECONDS = env.int("KEDAI_SHIPPING_QUOTE_CACHE_SECONDS",
+                                             default=600)
+KEDAI_SHIPPING_LIVE_RETRY_SECONDS = env.int("KEDAI_SHIPPING_LIVE_RETRY_SECONDS",
+                                            default=60)
+# Tracking page URL per carrier code, "{number}" replaced; adds to or
+# overrides kedai.shipping.tracking.DEFAULT_TRACKING_URLS.
+KEDAI_TRACKING_URLS: dict[str, str] = {}
+
 
 # --- Payments (kedai.payments) ---------------------------------------------------
+# Online gateways, shaped like STORAGES. Empty BASE_URL = the sandbox
+# (KEDAI_SANDBOX_URL/<gateway>); the defaults are the sandbox's published
+# test credentials, never real ones: set the KEDAI_<GATEWAY>_* variables
+# from the gateway's dashboard in production. Offer a gateway to shoppers
+# by adding its code to KEDAI_PAYMENT_METHODS.
+KEDAI_PAYMENT_GATEWAYS = {
+    "billplz": {
+        "BACKEND": "kedai.payments.gateways.billplz.BillplzGateway",
+        "OPTIONS": {
+            "BASE_URL": env("KEDAI_BILLPLZ_URL", default=""),
+            "API_KEY": env("KEDAI_BILLPLZ_API_KEY", default="sandbox-api-key"),
+            "COLLECTION_ID": env("KEDAI_BILLPLZ_COLLECTION_ID", default="inbmmepb"),
+            "X_SIGNATURE_KEY": env("KEDAI_BILLPLZ_X_SIGNATURE_KEY",
+                                   default="S-s7b4yWpp9h7rrkNM1i3Z_g"),
+        },
+    },
+    "ipay88": {
+        "BACKEND": "kedai.payments.gateways.ipay88.IPay88Gateway",
+        "OPTIONS": {
+            "BASE_URL": env("KEDAI_IPAY88_URL", default=""),
+            "MERCHANT_CODE": env("KEDAI_IPAY88_MERCHANT_CODE", default="M00003"),
+            "MERCHANT_KEY": env("KEDAI_IPAY88_MERCHANT_KEY", default="apple"),
+        },
+    },
+    "fiuu": {
+        "BACKEND": "kedai.payments.gateways.fiuu.FiuuGateway",
+        "OPTIONS": {
+            "BASE_URL": env("KEDAI_FIUU_URL", default=""),
+            "MERCHANT_ID": env("KEDAI_FIUU_MERCHANT_ID", default="ACME"),
+            "VERIFY_KEY": env("KEDAI_FIUU_VERIFY_KEY",
+                              default="f5bb0c8de146c67b44babbf4e6584cc0"),
+            "SECRET_KEY": env("KEDAI_FIUU_SECRET_KEY", default="secretkey123"),
+        },
+    },
+    "senangpay": {
+        "BACKEND": "kedai.payments.gateways.senangpay.SenangPayGateway",
+        "OPTIONS": {
+            "BASE_URL": env("KEDAI_SENANGPAY_URL", default=""),
+            "MERCHANT_ID": env("KEDAI_SENANGPAY_MERCHANT_ID", default="534"),
+            "SECRET_KEY": env("KEDAI_SENANGPAY_SECRET_KEY", default="53-784"),
+        },
+    },
+    "stripe": {
+        "BACKEND": "kedai.payments.gateways.stripe.StripeGateway",
+        "OPTIONS": {
+            "BASE_URL": env("KEDAI_STRIPE_URL", default=""),
+            "SECRET_KEY": env("KEDAI_STRIPE_SECRET_KEY", default="sk_test_sandbox"),
+            "WEBHOOK_SECRET": env("KEDAI_STRIPE_WEBHOOK_SECRET",
+                                  default="whsec_sandbox"),
+            "PAYMENT_METHOD_TYPES": env.list("KEDAI_STRIPE_PAYMENT_METHOD_TYPES",
+                                             default=["card", "fpx"]),
+        },
+    },
+}
+# Absolute base for return and callback URLs given to gateways (behind a
+# proxy or tunnel); empty = the host the shopper used.
+KEDAI_PAYMENT_CALLBACK_BASE_URL = env("KEDAI_PAYMENT_CALLBACK_BASE_URL", default="")
+# An online payment still unanswered after this long is cancelled.
+KEDAI_PAYMENT_PENDING_HOURS = env.int("KEDAI_PAYMENT_PENDING_HOURS", default=72)
+# Shown with bank-transfer orders (the order number is the reference).
+KEDAI_BANK_TRANSFER = {
+    "bank": env("KEDAI_BANK_NAME", default="Maybank"),
+    "account_name": env("KEDAI_BANK_ACCOUNT_NAME", default="Kedai Demo Sdn Bhd"),
+    "account_number": env("KEDAI_BANK_ACCOUNT_NUMBER", default="5140 1234 5678"),
+}
 
 # --- Notifications and documents (kedai.notifications, kedai.invoicing) ----------
+# Without EMAIL_URL, mail goes to the demo mailbox in the back office
+# (kedai.notifications.mailbox) instead of the console.
+if not env("EMAIL_URL", default=""):
+    EMAIL_BACKEND = "kedai.notifications.mailbox.MailboxBackend"
+# Outbox delivery: first retry after BACKOFF seconds, doubling up to MAX;
+# a message is failed after MAX_ATTEMPTS tries or a permanent (5xx) refusal.
+KEDAI_OUTBOX_BACKOFF_SECONDS = env.int("KEDAI_OUTBOX_BACKOFF_SECONDS", default=30)
+KEDAI_OUTBOX_BACKOFF_MAX_SECONDS = env.int("KEDAI_OUTBOX_BACKOFF_MAX_SECONDS",
+                                           default=6 * 3600)
+KEDAI_OUTBOX_MAX_ATTEMPTS = env.int("KEDAI_OUTBOX_MAX_ATTEMPTS", default=12)
+# A worker holds a claimed message this long; if it dies, another worker
+# retries after it. Keep it well above the SMTP timeout.
+KEDAI_OUTBOX_LEASE_SECONDS = env.int("KEDAI_OUTBOX_LEASE_SECONDS", default=300)
+KEDAI_OUTBOX_SMTP_TIMEOUT = env.int("KEDAI_OUTBOX_SMTP_TIMEOUT", default=20)
+KEDAI_OUTBOX_BATCH_SIZE = env.int("KEDAI_OUTBOX_BATCH_SIZE", default=50)
+# Domain of the Message-ID header; empty: the host name.
+KEDAI_OUTBOX_MESSAGE_ID_DOMAIN = env("KEDAI_OUTBOX_MESSAGE_ID_DOMAIN", default="")
+# Where new-order notices and owner copies go when the seller profile has
+# no owner email yet.
+KEDAI_OWNER_EMAIL = env("KEDAI_OWNER_EMAIL", default="")
+# PDF fonts: TrueType files tried in order for every character; the first
+# that has the glyph draws it (Latin, then e.g. Tamil). Chinese uses the
+# built-in CID font STSong-Light when no listed font has the glyph.
+KEDAI_PDF_FONTS = env.list("KEDAI_PDF_FONTS", default=[
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansTamil-Regular.ttf",
+    "/usr/share/fonts/truetype/lohit-tamil/Lohit-Tamil.ttf",
+    "/usr/share/fonts/truetype/fonts-gujr-extra/Lohit-Tamil.ttf",
+])
+KEDAI_PDF_BOLD_FONT = env("KEDAI_PDF_BOLD_FONT",
+                          default="/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
+# MyInvois: item classification code of shop lines (LHDN code list;
+# "022" is "Others") and of consolidated lines ("004").
+KEDAI_EINVOICE_CLASSIFICATION = env("KEDAI_EINVOICE_CLASSIFICATION", default="022")
+
 
 # --- Sandbox (kedai.sandbox): simulated gateways and carriers for demo and tests --
 # Base URL of the running simulator (python -m kedai.sandbox); empty = not used.

@@ -3,8 +3,9 @@
 import logging
 import re
 
-# Cart (/s/), checkout and order page tokens: 32 URL-safe characters.
-_TOKEN_IN_PATH = re.compile(r"/(s|checkout|order)/[A-Za-z0-9_-]{32}/")
+# Cart (/s/), checkout, order, account and sign-in link tokens: 32 URL-safe
+# characters.
+_TOKEN_IN_PATH = re.compile(r"/(s|checkout|order|account|sign-in)/[A-Za-z0-9_-]{32}/")
 
 
 def redact(text: str) -> str:

@@ -51,3 +51,34 @@ class Address(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.line1}, {self.postcode} {self.city}"
+
+
+class SignInToken(models.Model):
+    """A short-lived capability that identifies a customer without cookies.
+
+    ``LINK``: the one-time sign-in link sent by email (used once, then
+    dead). ``ACCESS``: the token of the account pages handed out after a
+    link or a password sign-in, valid until ``expires_at``. A ``LINK`` made
+    from a checkout remembers it, so following the link signs that checkout
+    in. Only the SHA-256 of a token is stored.
+    """
+
+    class Kind(models.TextChoices):
+        LINK = "link", _("Sign-in link")
+        ACCESS = "access", _("Account access")
+
+    customer = models.ForeignKey(Customer, related_name="sign_in_tokens",
+                                 on_delete=models.CASCADE)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    checkout_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in token")
+        verbose_name_plural = _("sign-in tokens")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.customer.number}"

@@ -9,7 +9,9 @@ from kedai.customers.addressing import (
     PostalAddress,
     address_clean,
     normalise_email,
+    normalise_phone,
 )
+from kedai.customers.einvoice import ID_TYPES, einvoice_clean
 
 STATE_CHOICES = [("", _("Choose a state")), *STATES]
 # Form field → PostalAddress field (name and phone are the contact's).
@@ -58,23 +60,67 @@ class CheckoutDetailsForm(forms.Form):
                                     max_length=3,
                                     widget=forms.Select(choices=STATE_CHOICES))
 
+    saved_address = forms.ChoiceField(label=_("Ship to"), required=False,
+                                      widget=forms.RadioSelect)
+    marketing_consent = forms.BooleanField(
+        label=_("Email me news and offers (you can stop them at any time)"),
+        required=False)
+    want_einvoice = forms.BooleanField(
+        label=_("I need an e-invoice (for a business or tax claim)"), required=False)
+    tin = _text(_("Tax identification number (TIN)"), 20)
+    id_type = forms.ChoiceField(label=_("ID type"), required=False,
+                                choices=[("", _("Choose")), *ID_TYPES])
+    id_number = _text(_("Registration or ID number"), 30)
+    sst_number = _text(_("SST registration number (if registered)"), 20)
+
     CONTACT_FIELDS = ("email", "name", "phone")
+    EINVOICE_FIELDS = ("tin", "id_type", "id_number", "sst_number")
+
+    def __init__(self, *args, saved_addresses=(), signed_in_email: str = "",
+                 **kwargs):
+        """``saved_addresses``: the signed-in customer's PostalAddress by id;
+        with ``signed_in_email`` the email is fixed and not asked for."""
+        super().__init__(*args, **kwargs)
+        self.saved_addresses = dict(saved_addresses)
+        self.signed_in_email = signed_in_email
+        if self.saved_addresses:
+            saved_field = self.fields["saved_address"]
+            assert isinstance(saved_field, forms.ChoiceField)
+            saved_field.choices = [
+                *((str(pk), _address_label(address))
+                  for pk, address in self.saved_addresses.items()),
+                ("", _("A new address (fill in below)")),
+            ]
+        else:
+            del self.fields["saved_address"]
+        if signed_in_email:
+            self.fields["email"].disabled = True
+            self.fields["email"].initial = signed_in_email
+
     SHIPPING_FIELDS = ("line1", "line2", "city", "postcode", "state")
     BILLING_FIELDS = ("billing_name", "billing_line1", "billing_line2",
                       "billing_city", "billing_postcode", "billing_state")
 
     def clean(self):
         data = super().clean()
-        email = data.get("email", "")
-        if not email:
+        email = self.signed_in_email or data.get("email", "")
+        if self.signed_in_email:
+            data["email"] = email
+        elif not email:
             self.add_error("email", _("This field is required."))
         else:
             try:
                 data["email"] = normalise_email(email)
             except ValidationError as exc:
                 self.add_error("email", exc)
-        shipping = self._address("", name=data.get("name"), phone=data.get("phone"),
-                                 contact=True)
+        saved = self.saved_addresses.get(int(data["saved_address"])) if data.get(
+            "saved_address") else None
+        if saved is not None:
+            shipping = self._saved(saved, name=data.get("name"),
+                                   phone=data.get("phone"))
+        else:
+            shipping = self._address("", name=data.get("name"),
+                                     phone=data.get("phone"), contact=True)
         if data.get("billing_same"):
             billing = shipping
         else:
@@ -83,7 +129,35 @@ class CheckoutDetailsForm(forms.Form):
         if shipping is not None:
             data["name"], data["phone"] = shipping.name, shipping.phone
         data["shipping"], data["billing"] = shipping, billing
+        data["buyer_einvoice"] = self._einvoice() if data.get("want_einvoice") else None
         return data
+
+    def _saved(self, saved: PostalAddress, *, name, phone) -> PostalAddress | None:
+        """The chosen saved address, checked again (rules may have changed),
+        under the contact name and phone when those are given."""
+        values = {field: getattr(saved, field) for field in
+                  ("line1", "line2", "city", "postcode", "state_code")}
+        try:
+            phone = normalise_phone(phone) if phone else saved.phone
+        except ValidationError as exc:
+            self.add_error("phone", exc)
+            return None
+        try:
+            return address_clean(name=name or saved.name, phone=phone, **values)
+        except ValidationError:
+            self.add_error("saved_address", _(
+                "That saved address is no longer valid; enter a new one."))
+            return None
+
+    def _einvoice(self) -> dict | None:
+        values = {field: self.cleaned_data.get(field, "")
+                  for field in self.EINVOICE_FIELDS}
+        try:
+            return einvoice_clean(**values).as_dict()
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                self.add_error(field, errors)
+            return None
 
     def _address(self, prefix: str, *, name, phone, contact: bool
                  ) -> PostalAddress | None:
@@ -100,6 +174,57 @@ class CheckoutDetailsForm(forms.Form):
                     continue  # reported on the contact phone already
                 self.add_error(targets.get(field), errors)
             return None
+
+
+def _address_label(address: PostalAddress) -> str:
+    parts = [address.name, address.line1, address.line2,
+             f"{address.postcode} {address.city}", address.state_name]
+    return ", ".join(part for part in parts if part)
+
+
+class SignInForm(forms.Form):
+    """A returning customer: customer ID or email, and password."""
+
+    identifier = forms.CharField(label=_("Customer ID or email"), max_length=254,
+                                 widget=forms.TextInput(attrs={
+                                     "autocomplete": "username"}))
+    password = forms.CharField(label=_("Password"), max_length=128, strip=False,
+                               widget=forms.PasswordInput(attrs={
+                                   "autocomplete": "current-password"}))
+
+
+class SignInLinkForm(forms.Form):
+    """Ask for a one-time sign-in link by email."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+
+class PasswordForm(forms.Form):
+    """Set or change the account password."""
+
+    current_password = forms.CharField(label=_("Current password"), required=False,
+                                       max_length=128, strip=False,
+                                       widget=forms.PasswordInput(attrs={
+                                           "autocomplete": "current-password"}))
+    password = forms.CharField(label=_("New password"), max_length=128, strip=False,
+                               widget=forms.PasswordInput(attrs={
+                                   "autocomplete": "new-password"}))
+    password_again = forms.CharField(label=_("New password again"), max_length=128,
+                                     strip=False, widget=forms.PasswordInput(attrs={
+                                         "autocomplete": "new-password"}))
+
+    def __init__(self, *args, has_password: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_password:
+            del self.fields["current_password"]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("password") and data.get("password_again")
+                and data["password"] != data["password_again"]):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
 
 
 class DeliveryForm(forms.Form):

@@ -188,3 +188,29 @@ def test_a_total_changed_since_review_is_not_charged():
     placed = checkout_complete(cart=cart, details=details(), checkout_key="t",
                                accepted_total=Money("33.00"))
     assert placed.order.total == Decimal("33.00")
+
+
+@pytest.mark.django_db
+def test_abandoned_checkouts_are_purged_but_carts_and_placed_ones_kept(settings):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from kedai.checkout.models import Checkout
+    from kedai.checkout.services import checkout_purge_stale, checkout_start
+
+    kopi = make_product(name="Kopi", variants=[{"sku": "K", "price": "9.00",
+                                                "stock": 5}])
+    old, _token = checkout_start(cart=cart_with((kopi.variants.get(), 1)))
+    fresh, _token = checkout_start(cart=cart_with((kopi.variants.get(), 1)))
+    done, _token = checkout_start(cart=cart_with((kopi.variants.get(), 1)))
+    long_ago = timezone.now() - timedelta(days=settings.KEDAI_CHECKOUT_TTL_DAYS + 1)
+    Checkout.objects.filter(pk__in=[old.pk, done.pk]).update(updated_at=long_ago)
+    Checkout.objects.filter(pk=done.pk).update(status=Checkout.Status.COMPLETED)
+
+    assert checkout_purge_stale() == 1
+    assert set(Checkout.objects.values_list("pk", flat=True)) == {fresh.pk, done.pk}
+    assert Cart.objects.filter(pk=old.cart_id).exists()
+    call_command("purge_checkouts", verbosity=0)  # nothing left to purge: no error
+    assert Checkout.objects.count() == 2

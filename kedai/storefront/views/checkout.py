@@ -20,18 +20,26 @@ from django.views.decorators.http import require_http_methods
 from kedai.checkout import services
 from kedai.checkout.exceptions import CheckoutError, TotalChanged
 from kedai.checkout.models import Checkout
+from kedai.core.ratelimit import rate_limit_exceeded
 from kedai.core.templatetags.money import money
+from kedai.customers import services as customers
 from kedai.customers.addressing import STATE_NAMES
+from kedai.customers.exceptions import CustomerError
+from kedai.customers.models import Address
 from kedai.storefront.checkout_forms import (
     CheckoutDetailsForm,
     DeliveryForm,
     ReviewForm,
+    SignInForm,
+    SignInLinkForm,
 )
 from kedai.storefront.privacy import capability_page
 from kedai.storefront.shopper import root_url
 from kedai.storefront.views.cart import SeeOther, cart_post
 
-STEPS = ("details", "delivery", "review")
+STEPS = ("identify", "details", "delivery", "review")
+# Password attempts per customer identifier and per client address.
+SIGN_INS_PER_15_MINUTES = 10
 
 
 def _step_url(request, token: str, step: str) -> str:
@@ -39,6 +47,7 @@ def _step_url(request, token: str, step: str) -> str:
 
 
 def _first_missing_step(checkout: Checkout) -> str:
+    """The first step still to do (signing in is optional: never missing)."""
     if not checkout.has_details:
         return "details"
     if not checkout.has_delivery:
@@ -84,12 +93,14 @@ def checkout_start(request, cart):
         _checkout, token = services.checkout_start(cart=cart)
     except CheckoutError:
         return SeeOther(reverse("storefront:cart"))
-    return SeeOther(_step_url(request, token, "details"))
+    return SeeOther(_step_url(request, token, "identify"))
 
 
 def _render(request, template, checkout, token, context, status=200):
     return render(request, f"storefront/checkout/{template}", {
         "checkout": checkout, "token": token, "steps": STEPS,
+        "identify_url": _step_url(request, token, "identify"),
+        "link_url": root_url(request, "storefront:checkout_signin_link", token=token),
         "details_url": _step_url(request, token, "details"),
         "delivery_url": _step_url(request, token, "delivery"),
         "review_url": _step_url(request, token, "review"),
@@ -97,15 +108,88 @@ def _render(request, template, checkout, token, context, status=200):
     }, status=status)
 
 
+def password_sign_in_allowed(request, identifier: str) -> bool:
+    """Count one password attempt; False once this client or this account
+    made too many (guessing passwords)."""
+    client = request.META.get("REMOTE_ADDR", "")
+    who = identifier.strip().lower()[:254]
+    limit, window = SIGN_INS_PER_15_MINUTES, 900
+    over_client = rate_limit_exceeded(key=f"signin:ip:{client}", limit=limit,
+                                      window_seconds=window)
+    over_account = rate_limit_exceeded(key=f"signin:id:{who}", limit=limit,
+                                       window_seconds=window)
+    return not (over_client or over_account)
+
+
+@checkout_step("identify")
+def checkout_identify(request, checkout, token):
+    """Returning customers sign in (password or emailed link); anyone can
+    go on as a guest."""
+    form = SignInForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            identifier = form.cleaned_data["identifier"]
+            if not password_sign_in_allowed(request, identifier):
+                form.add_error(None, _("Too many attempts. Please wait 15 minutes, "
+                                       "or ask for a sign-in link by email."))
+                status = 429
+            else:
+                customer = customers.customer_authenticate(
+                    identifier=identifier, password=form.cleaned_data["password"])
+                if customer is None:
+                    form.add_error(None, _("That customer ID or email and password "
+                                           "do not match."))
+                else:
+                    new = services.checkout_sign_in(checkout=checkout,
+                                                    customer=customer)
+                    return SeeOther(_step_url(request, new, "details"))
+    return _render(request, "identify.html", checkout, token, {
+        "form": form, "link_form": SignInLinkForm()}, status=status)
+
+
+@checkout_step("identify")
+def checkout_signin_link(request, checkout, token):
+    """Email a one-time link that signs this checkout in."""
+    if request.method != "POST":
+        return SeeOther(_step_url(request, token, "identify"))
+    link_form = SignInLinkForm(request.POST)
+    sent, status = False, 422
+    if link_form.is_valid():
+        try:
+            customers.signin_link_send(
+                email=link_form.cleaned_data["email"], checkout_id=checkout.pk,
+                build_url=lambda t: request.build_absolute_uri(
+                    root_url(request, "storefront:signin_link", token=t)))
+        except CustomerError as exc:
+            link_form.add_error(None, exc.message)
+            status = 429 if exc.code == "rate_limited" else 422
+        else:
+            sent, status = True, 200
+    return _render(request, "identify.html", checkout, token, {
+        "form": SignInForm(), "link_form": link_form, "link_sent": sent},
+        status=status)
+
+
 def _details_initial(checkout: Checkout) -> dict:
     if not checkout.has_details:
-        return {}
+        customer = checkout.customer
+        if customer is None:
+            return {}
+        latest = customer.addresses.first()
+        return {"name": customer.name, "phone": customer.phone,
+                "saved_address": str(latest.pk) if latest else ""}
     ship, bill = checkout.shipping, checkout.billing
     initial = {"email": checkout.email, "name": checkout.name,
                "phone": checkout.phone, "line1": ship["line1"],
                "line2": ship["line2"], "city": ship["city"],
                "postcode": ship["postcode"], "state": ship["state_code"],
-               "billing_same": bill == ship}
+               "billing_same": bill == ship,
+               "marketing_consent": checkout.marketing_consent}
+    einvoice = checkout.buyer_einvoice
+    if einvoice:
+        initial.update(want_einvoice=True, **einvoice)
     if bill != ship:
         initial.update(billing_name=bill["name"], billing_line1=bill["line1"],
                        billing_line2=bill["line2"], billing_city=bill["city"],
@@ -114,20 +198,33 @@ def _details_initial(checkout: Checkout) -> dict:
     return initial
 
 
+def _details_form(checkout: Checkout, data=None) -> CheckoutDetailsForm:
+    customer = checkout.customer
+    saved = []
+    if customer is not None:
+        saved = [(a.pk, customers.address_as_postal(a)) for a in
+                 Address.objects.filter(customer=customer)]
+    return CheckoutDetailsForm(
+        data, initial=_details_initial(checkout) if data is None else None,
+        saved_addresses=saved, signed_in_email=customer.email if customer else "")
+
+
 @checkout_step("details")
 def checkout_details(request, checkout, token):
     if request.method == "POST":
-        form = CheckoutDetailsForm(request.POST)
+        form = _details_form(checkout, request.POST)
         if form.is_valid():
             data = form.cleaned_data
             services.checkout_set_details(
                 checkout=checkout, email=data["email"], name=data["name"],
                 phone=data["phone"], shipping=data["shipping"],
-                billing=data["billing"])
+                billing=data["billing"],
+                marketing_consent=data["marketing_consent"],
+                buyer_einvoice=data["buyer_einvoice"])
             return SeeOther(_step_url(request, token, "delivery"))
         status = 422
     else:
-        form = CheckoutDetailsForm(initial=_details_initial(checkout))
+        form = _details_form(checkout)
         status = 200
     return _render(request, "details.html", checkout, token, {"form": form},
                    status=status)

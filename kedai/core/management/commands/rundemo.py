@@ -65,6 +65,7 @@ class Command(BaseCommand):
         """Scheduled upkeep (cron's job in production, see docs)."""
         call_command("cancel_unpaid_orders", verbosity=0)
         call_command("purge_carts", verbosity=0)
+        call_command("purge_checkouts", verbosity=0)
 
     def _serve(self, host, port):
         python = sys.executable

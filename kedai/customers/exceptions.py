@@ -1,0 +1,5 @@
+from kedai.core.exceptions import ApplicationError
+
+
+class CustomerError(ApplicationError):
+    """A customer action that cannot be done; the message says why."""
