@@ -1,8 +1,10 @@
 """``manage.py rundemo``: the demo shop, web server and worker in one command.
 
 Migrates, collects static files, loads the demo catalogue once, gives the
-owner account a fresh password (printed), then runs gunicorn and the task
-worker side by side until Ctrl-C, which stops both.
+owner account a fresh password (printed), then runs gunicorn, the task
+worker and the gateway/carrier sandbox (``kedai.sandbox``, on PORT + 1,
+unless KEDAI_SANDBOX_URL points elsewhere) side by side until Ctrl-C,
+which stops them all.
 """
 
 import os
@@ -12,6 +14,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -36,17 +39,25 @@ class Command(BaseCommand):
         call_command("purge_carts")
         password = self._owner_password()
         base = f"http://{host}:{port}"
+        sandbox_port = None
+        if not settings.KEDAI_SANDBOX_URL:
+            sandbox_port = int(port) + 1
+            # This process (the sweep) and its children talk to the sandbox.
+            settings.KEDAI_SANDBOX_URL = f"http://{host}:{sandbox_port}"
+            os.environ["KEDAI_SANDBOX_URL"] = settings.KEDAI_SANDBOX_URL
         self.stdout.write(self.style.SUCCESS(
             "\nKedai demo shop is starting.\n"
             f"  Shop:         {base}/\n"
             f"  Back office:  {base}/admin/\n"
             f"  User name:    {OWNER_USERNAME}\n"
             f"  Password:     {password}\n"
+            f"  Sandbox:      {settings.KEDAI_SANDBOX_URL}/ (simulated gateways "
+            "and carriers)\n"
             "Stop with Ctrl-C.\n"
         ))
         if no_serve:
             return
-        self._serve(host, port)
+        self._serve(host, port, sandbox_port)
 
     def _owner_password(self) -> str:
         """Create the owner or reset its password; return the password."""
@@ -67,10 +78,14 @@ class Command(BaseCommand):
         call_command("purge_carts", verbosity=0)
         call_command("purge_checkouts", verbosity=0)
 
-    def _serve(self, host, port):
+    def _serve(self, host, port, sandbox_port):
         python = sys.executable
         # Fixed argument lists built here, no shell and no user input.
-        children = [
+        children = [] if sandbox_port is None else [
+            subprocess.Popen([python, "-m", "kedai.sandbox",  # noqa: S603
+                              "--host", host, "--port", str(sandbox_port)]),
+        ]
+        children += [
             subprocess.Popen([python, "manage.py", "db_worker", "--no-reload"]),  # noqa: S603
             subprocess.Popen([  # noqa: S603
                 python, "-m", "gunicorn", "kedai.conf.wsgi",
@@ -89,7 +104,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         next_sweep = 0.0
         try:
-            # If either dies, stop the other: a shop without its worker
+            # If one dies, stop the others: a shop without its worker
             # silently stops sending mail.
             while all(child.poll() is None for child in children):
                 if time.monotonic() >= next_sweep:
