@@ -1,0 +1,1 @@
+"""Adapters to live carrier and aggregator rate APIs (see ports.py)."""
