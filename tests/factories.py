@@ -62,3 +62,17 @@ def make_product(*, name="Batik shirt", category=None, variants=None,
         VariantFactory(product=product, position=i, **fields)
     product_refresh(product_ids=[product.pk])
     return product
+
+
+def flat_shipping(charge: str = "8.00") -> str:
+    """A flat-rate shipping method to every zone, first in the list; returns
+    its checkout code. (Migrations add the shop's defaults, but a
+    transactional test's flush removes them, so tests make their own.)"""
+    from kedai.shipping.models import ShippingMethod
+
+    method, _created = ShippingMethod.objects.get_or_create(
+        name="Flat rate", kind="flat",
+        defaults={"zones": ["peninsular", "sabah", "sarawak", "labuan"],
+                  "charge": Decimal(charge), "eta": "2-4 working days",
+                  "position": 0})
+    return method.code

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -33,6 +33,8 @@ from kedai.customers.services import (
     customer_set_marketing_consent,
 )
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from kedai.shipping.parcels import parcel_from_lines
+from kedai.shipping.quotes import ShippingQuote, shipping_quote_for, shipping_quotes
 
 ORDER_SERIES = "KD"
 
@@ -53,6 +55,7 @@ class CheckoutDetails:
     customer: Customer | None = None  # signed in; else found or made by email
     marketing_consent: bool = False
     buyer_einvoice: dict | None = None  # BuyerTaxIdentity.as_dict()
+    shipping_quote: dict = field(default_factory=dict)  # ShippingQuote.as_snapshot()
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,7 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
         rounding=priced.rounding.amount, total=priced.total.amount,
         payment_method=details.payment_method,
         buyer_einvoice=details.buyer_einvoice or {},
+        shipping_quote=details.shipping_quote,
         reserved_until=now + timedelta(hours=settings.KEDAI_UNPAID_HOLD_HOURS),
     )
     OrderLine.objects.bulk_create([
@@ -198,13 +202,6 @@ def _pricing_line(line: CartLine, currency: str) -> PricingLine:
 
 
 @dataclass(frozen=True)
-class ShippingMethod:
-    code: str
-    label: str
-    charge: Money  # gross when prices include tax, like product prices
-
-
-@dataclass(frozen=True)
 class PaymentMethod:
     code: str
     label: str
@@ -218,11 +215,24 @@ KNOWN_PAYMENT_METHODS: dict[str, PaymentMethod] = {
 }
 
 
-def shipping_methods(*, cart: Cart | None = None) -> list[ShippingMethod]:
-    """The shipping methods offered for ``cart`` (for now one flat rate)."""
-    currency = cart.currency if cart is not None else settings.KEDAI_CURRENCY
-    return [ShippingMethod("flat", _("Flat rate"),
-                           Money(Decimal(settings.KEDAI_FLAT_SHIPPING_RM), currency))]
+def _shipping_args(checkout: Checkout) -> dict:
+    """What shipping is priced on: the cart's parcel, the shipping address
+    and the goods subtotal (for "free above" methods)."""
+    cart = checkout.cart
+    lines = list(CartLine.objects.filter(cart=cart).select_related("variant"))
+    subtotal = sum((Money(line.variant.price, cart.currency) * line.quantity
+                    for line in lines), Money.zero(cart.currency))
+    address = checkout.shipping or {}
+    return {"parcel": parcel_from_lines([(line.variant, line.quantity)
+                                         for line in lines]),
+            "postcode": address.get("postcode", ""),
+            "state_code": address.get("state_code", ""), "subtotal": subtotal}
+
+
+def shipping_methods(*, checkout: Checkout) -> list[ShippingQuote]:
+    """Every shipping option for the checkout's cart and address, priced;
+    those not offered have ``available=False`` and the reason."""
+    return shipping_quotes(**_shipping_args(checkout))
 
 
 def payment_methods() -> list[PaymentMethod]:
@@ -231,9 +241,16 @@ def payment_methods() -> list[PaymentMethod]:
             if code in KNOWN_PAYMENT_METHODS]
 
 
-def _shipping_method(checkout: Checkout) -> ShippingMethod | None:
-    return next((m for m in shipping_methods(cart=checkout.cart)
-                 if m.code == checkout.shipping_method), None)
+def _shipping_method(checkout: Checkout) -> ShippingQuote | None:
+    if not checkout.shipping_method:
+        return None
+    return shipping_quote_for(checkout.shipping_method, **_shipping_args(checkout))
+
+
+def checkout_shipping_quote(*, checkout: Checkout) -> ShippingQuote | None:
+    """The current quote of the checkout's chosen shipping method, if still
+    offered."""
+    return _shipping_method(checkout)
 
 
 def _payment_method(checkout: Checkout) -> PaymentMethod | None:
@@ -276,12 +293,15 @@ def checkout_set_details(*, checkout: Checkout, email: str, name: str, phone: st
     _ensure_open(checkout)
     if checkout.customer is not None:
         email = checkout.customer.email
+    if checkout.shipping != asdict(shipping):
+        checkout.shipping_method = ""  # priced for the old address: choose again
     checkout.email, checkout.name, checkout.phone = email, name, phone
     checkout.shipping, checkout.billing = asdict(shipping), asdict(billing)
     checkout.marketing_consent = marketing_consent
     checkout.buyer_einvoice = buyer_einvoice or {}
     checkout.save(update_fields=["email", "name", "phone", "shipping", "billing",
-                                 "marketing_consent", "buyer_einvoice", "updated_at"])
+                                 "marketing_consent", "buyer_einvoice",
+                                 "shipping_method", "updated_at"])
 
 
 def checkout_sign_in(*, checkout: Checkout, customer: Customer) -> str:
@@ -317,7 +337,7 @@ def checkout_set_delivery(*, checkout: Checkout, shipping_method: str,
                           payment_method: str) -> None:
     """Save the chosen shipping and payment method codes (must be offered)."""
     _ensure_open(checkout)
-    if shipping_method not in {m.code for m in shipping_methods(cart=checkout.cart)}:
+    if shipping_quote_for(shipping_method, **_shipping_args(checkout)) is None:
         raise CheckoutError(_("Choose one of the shipping methods."),
                             code="shipping_method")
     if payment_method not in {m.code for m in payment_methods()}:
@@ -368,6 +388,7 @@ def checkout_place(*, checkout: Checkout,
         billing=PostalAddress(**checkout.billing),
         shipping=PostalAddress(**checkout.shipping),
         shipping_method=str(shipping.label), shipping_charge=shipping.charge,
+        shipping_quote=shipping.as_snapshot(),
         payment_method=payment.code, cash_payment=payment.cash,
         customer=checkout.customer, marketing_consent=checkout.marketing_consent,
         buyer_einvoice=checkout.buyer_einvoice,
@@ -389,7 +410,7 @@ def checkout_order_token(checkout: Checkout) -> str:
     return order_token(checkout.token_hash)
 
 
-def _methods(checkout: Checkout) -> tuple[ShippingMethod, PaymentMethod]:
+def _methods(checkout: Checkout) -> tuple[ShippingQuote, PaymentMethod]:
     shipping, payment = _shipping_method(checkout), _payment_method(checkout)
     if shipping is None or payment is None:
         raise CheckoutError(_("Choose the delivery and payment again."),

@@ -209,9 +209,8 @@ KEDAI_PAGE_SIZE_MAX = 96
 KEDAI_PRICES_INCLUDE_TAX = env.bool("KEDAI_PRICES_INCLUDE_TAX", default=True)
 # An unpaid order keeps its stock this long, then is cancelled.
 KEDAI_UNPAID_HOLD_HOURS = env.int("KEDAI_UNPAID_HOLD_HOURS", default=48)
-# Checkout: the store's flat shipping charge (gross when prices include tax)
-# and the offered payment methods (codes known to kedai.checkout.services).
-KEDAI_FLAT_SHIPPING_RM = env("KEDAI_FLAT_SHIPPING_RM", default="8.00")
+# Checkout: the offered payment methods, in display order. (Shipping
+# methods are set up in the back office: kedai.shipping.)
 KEDAI_PAYMENT_METHODS = env.list("KEDAI_PAYMENT_METHODS",
                                  default=["bank_transfer", "cod"])
 # Customers: one-time sign-in links and the account pages they open are
@@ -314,6 +313,9 @@ KEDAI_PAYMENT_GATEWAYS = {
 KEDAI_PAYMENT_CALLBACK_BASE_URL = env("KEDAI_PAYMENT_CALLBACK_BASE_URL", default="")
 # An online payment still unanswered after this long is cancelled.
 KEDAI_PAYMENT_PENDING_HOURS = env.int("KEDAI_PAYMENT_PENDING_HOURS", default=72)
+# Reconciliation: a captured payment missing from settlement reports this
+# many days after the report's last date is flagged "never settled".
+KEDAI_SETTLEMENT_GRACE_DAYS = env.int("KEDAI_SETTLEMENT_GRACE_DAYS", default=3)
 # Shown with bank-transfer orders (the order number is the reference).
 KEDAI_BANK_TRANSFER = {
     "bank": env("KEDAI_BANK_NAME", default="Maybank"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kedai.orders.exceptions import OrderError
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from kedai.orders.services import order_change_status
+from kedai.shipping.admin import ShipmentInline
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -60,7 +61,7 @@ class OrderAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Order._meta.fields
                        if f.name not in ("id", "token_hash", "checkout_key")]
     exclude = ["token_hash", "checkout_key"]
-    inlines = [OrderLineInline, OrderEventInline]
+    inlines = [OrderLineInline, ShipmentInline, OrderEventInline]
     actions = [
         _status_action(OrderStatus.PAID, _("Mark paid (offline payment received)")),
         _status_action(OrderStatus.PROCESSING, _("Mark processing")),

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from kedai.catalog.models import Variant
 from kedai.orders.models import Order
-from tests.factories import CategoryFactory, make_product
+from tests.factories import CategoryFactory, flat_shipping, make_product
 
 pytestmark = pytest.mark.e2e
 
@@ -20,6 +20,7 @@ def test_guest_places_an_order_with_bank_transfer(live_server, open_browser):
                  variants=[{"sku": "KOPI-250", "price": Decimal("18.50"),
                             "stock": 4}])
     base = live_server.url
+    flat_shipping()
     shopper = open_browser()
     page = shopper.page
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from kedai.customers import services as customers
 from kedai.customers.addressing import address_clean
 from kedai.orders.models import Order
-from tests.factories import CategoryFactory, make_product
+from tests.factories import CategoryFactory, flat_shipping, make_product
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "kopi tenom 2026"
@@ -29,6 +29,7 @@ def test_returning_customer_checks_out_and_sees_the_order(live_server,
     customers.customer_remember_address(customer=siti, address=address_clean(
         name="Siti Aminah", line1="8 Lorong Durian", city="Kota Kinabalu",
         postcode="88000", state_code="SBH", phone="+60198765432"))
+    flat_shipping()
     shopper = open_browser()
     page = shopper.page
 

@@ -11,6 +11,7 @@ from kedai.customers import services as customers
 from kedai.customers.addressing import address_clean
 from kedai.customers.models import Address, Customer, SignInToken
 from kedai.orders.models import Order
+from tests.factories import flat_shipping
 from tests.storefront.test_checkout_pages import DETAILS, expected_total, start
 
 PASSWORD = "kopi tenom 2026"
@@ -44,7 +45,7 @@ def _token(location: str) -> str:
 
 def _place(client, token) -> Order:
     response = client.post(f"/checkout/{token}/delivery/",
-                           {"shipping_method": "flat",
+                           {"shipping_method": flat_shipping(),
                             "payment_method": "bank_transfer"})
     assert response.status_code == 303, response.content.decode()[:1500]
     review = client.get(f"/checkout/{token}/review/")

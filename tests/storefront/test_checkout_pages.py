@@ -8,6 +8,7 @@ import pytest
 from kedai.catalog.models import Variant
 from kedai.checkout.models import Checkout
 from kedai.orders.models import Order
+from tests.factories import flat_shipping
 from tests.storefront.conftest import token_of
 
 CHECKOUT_URL = re.compile(
@@ -39,7 +40,8 @@ def to_review(client, cart_token, payment="bank_transfer") -> str:
     assert response.status_code == 303, response.content.decode()[:2000]
     assert response["Location"] == f"/checkout/{token}/delivery/"
     response = client.post(f"/checkout/{token}/delivery/",
-                           {"shipping_method": "flat", "payment_method": payment})
+                           {"shipping_method": flat_shipping(),
+                            "payment_method": payment})
     assert response.status_code == 303
     assert response["Location"] == f"/checkout/{token}/review/"
     return token
@@ -62,7 +64,7 @@ def test_guest_checkout_from_cart_to_order_page(client, cart_token, shop):
     responses.append(client.post(f"/checkout/{token}/details/", DETAILS))
     responses.append(client.get(f"/checkout/{token}/delivery/"))
     responses.append(client.post(f"/checkout/{token}/delivery/",
-                                 {"shipping_method": "flat",
+                                 {"shipping_method": flat_shipping(),
                                   "payment_method": "bank_transfer"}))
     review = client.get(f"/checkout/{token}/review/")
     responses.append(review)
@@ -178,7 +180,8 @@ def test_invalid_delivery_choice_is_refused(client, cart_token):
                            {"shipping_method": "teleport", "payment_method": "cod"})
     assert response.status_code == 422
     response = client.post(f"/checkout/{token}/delivery/",
-                           {"shipping_method": "flat", "payment_method": "bitcoin"})
+                           {"shipping_method": flat_shipping(),
+                            "payment_method": "bitcoin"})
     assert response.status_code == 422
     assert Checkout.objects.get().payment_method == ""
     assert client.get(f"/checkout/{token}/review/")["Location"] == (

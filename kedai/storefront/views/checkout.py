@@ -230,20 +230,30 @@ def checkout_details(request, checkout, token):
                    status=status)
 
 
-def _delivery_form(checkout, data=None):
+def _delivery_form(checkout, quotes, data=None):
+    offered = [q for q in quotes if q.available]
+    chosen = checkout.shipping_method
+    if chosen not in {q.code for q in offered}:
+        chosen = offered[0].code if offered else ""
     return DeliveryForm(
         data,
-        shipping_choices=[(m.code, f"{m.label} ({money(m.charge)})") for m in
-                          services.shipping_methods(cart=checkout.cart)],
+        shipping_choices=[(q.code, _quote_label(q)) for q in offered],
         payment_choices=[(m.code, m.label) for m in services.payment_methods()],
-        initial={"shipping_method": checkout.shipping_method or "flat",
+        initial={"shipping_method": chosen,
                  "payment_method": checkout.payment_method} if data is None else None,
     )
 
 
+def _quote_label(quote) -> str:
+    label = f"{quote.label} — {money(quote.charge)}"
+    return f"{label} ({quote.eta})" if quote.eta else label
+
+
 @checkout_step("delivery")
 def checkout_delivery(request, checkout, token):
-    form = _delivery_form(checkout, request.POST if request.method == "POST" else None)
+    quotes = services.shipping_methods(checkout=checkout)
+    form = _delivery_form(checkout, quotes,
+                          request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -257,8 +267,9 @@ def checkout_delivery(request, checkout, token):
             else:
                 return SeeOther(_step_url(request, token, "review"))
         status = 422
-    return _render(request, "delivery.html", checkout, token, {"form": form},
-                   status=status)
+    return _render(request, "delivery.html", checkout, token, {
+        "form": form, "unavailable": [q for q in quotes if not q.available],
+        "nothing_offered": not any(q.available for q in quotes)}, status=status)
 
 
 @checkout_step("review")
@@ -270,6 +281,7 @@ def checkout_review(request, checkout, token):
         priced = services.checkout_price(checkout=checkout)
     except CheckoutError as exc:
         priced, error, status = None, exc.message, 422
+    shipping = services.checkout_shipping_quote(checkout=checkout)
     if request.method == "POST" and priced is not None:
         if not form.is_valid():
             status = 422
@@ -292,8 +304,7 @@ def checkout_review(request, checkout, token):
         form = ReviewForm()  # ask again: the shopper confirms the new totals
     return _render(request, "review.html", checkout, token, {
         "form": form, "priced": priced, "notice": notice, "error": error,
-        "shipping_method": next((m for m in services.shipping_methods(
-            cart=checkout.cart) if m.code == checkout.shipping_method), None),
+        "shipping_method": shipping,
         "payment_method": next((m for m in services.payment_methods()
                                 if m.code == checkout.payment_method), None),
         "shipping_state": STATE_NAMES.get(checkout.shipping.get("state_code"), ""),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kedai.checkout.services import order_token
 from kedai.core.ratelimit import rate_limit_exceeded
 from kedai.orders import selectors
+from kedai.shipping.selectors import tracking_links
 from kedai.storefront.forms import OrderLookupForm
 from kedai.storefront.privacy import capability_page
 
@@ -26,7 +27,8 @@ def order_detail(request, token):
                       "your order number and email."),
             "lookup": True,
         }, status=404)
-    return render(request, "storefront/order.html", {"order": order})
+    return render(request, "storefront/order.html", {
+        "order": order, "tracking": tracking_links(order=order)})
 
 
 @csrf_exempt  # cookieless: the middleware checks Origin / Sec-Fetch-Site
