@@ -5,3 +5,10 @@ class InvoicingConfig(AppConfig):
     name = "kedai.invoicing"
     label = "invoicing"
     verbose_name = "Invoicing"
+
+    def ready(self) -> None:
+        from kedai.invoicing.services import ATTACHMENT_SOURCE, document_pdf_bytes
+        from kedai.notifications.attachments import attachment_source_register
+
+        attachment_source_register(source=ATTACHMENT_SOURCE,
+                                   loader=document_pdf_bytes)
