@@ -32,6 +32,7 @@ from kedai.customers.services import (
     customer_remember_address,
     customer_set_marketing_consent,
 )
+from kedai.invoicing.services import order_placed
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from kedai.shipping.parcels import parcel_from_lines
 from kedai.shipping.quotes import ShippingQuote, shipping_quote_for, shipping_quotes
@@ -182,6 +183,9 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
     ])
     OrderEvent.objects.create(order=order, status_to=OrderStatus.AWAITING_PAYMENT,
                               actor=f"customer {customer.number}")
+    # The invoice and the owner's new-order notice commit with the order;
+    # the outbox worker mails them after commit (ARCHITECTURE.md §6).
+    order_placed(order)
     Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.CHECKED_OUT)
     product_refresh(product_ids={line.variant.product_id for line in lines})
     return order

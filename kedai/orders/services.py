@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from kedai.catalog.models import Variant
 from kedai.catalog.services import product_refresh
+from kedai.invoicing.services import order_cancelled
 from kedai.orders.exceptions import OrderError
 from kedai.orders.models import Order, OrderEvent, OrderStatus
 
@@ -42,6 +43,9 @@ def order_change_status(*, order: Order, to: str, actor: str, note: str = "") ->
                                   status_to=to, actor=actor, note=note)
         if to in RESTOCKING:
             _restock(locked)
+        if to == S.CANCELLED:
+            # The notice commits with the change; the outbox mails it.
+            order_cancelled(locked, reason=note)
         Order.objects.filter(pk=locked.pk).update(
             status=to, reserved_until=None, updated_at=timezone.now())
         locked.status, locked.reserved_until = to, None

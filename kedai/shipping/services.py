@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kedai.invoicing.services import order_shipped
 from kedai.orders.models import Order, OrderStatus
 from kedai.orders.services import order_change_status
 from kedai.shipping.exceptions import ShippingError
@@ -23,6 +24,7 @@ from kedai.shipping.ratecards import (
     bands_to_csv,
     card_file_read,
 )
+from kedai.shipping.tracking import tracking_url
 
 # --- rate cards ------------------------------------------------------------------
 
@@ -174,4 +176,8 @@ def shipment_record(*, order: Order, carrier: str, tracking_numbers: list[str],
             note=_("%(carrier)s: %(numbers)s")
             % {"carrier": Carrier(carrier).label, "numbers": ", ".join(numbers)})
     order.status = OrderStatus.SHIPPED
+    # The shipping notice commits with the shipment; the outbox mails it.
+    order_shipped(locked, shipments=[
+        (str(Carrier(carrier).label), number, tracking_url(carrier, number))
+        for number in numbers])
     return shipment

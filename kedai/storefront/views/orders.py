@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kedai.checkout.services import order_token
 from kedai.core.ratelimit import rate_limit_exceeded
+from kedai.invoicing.selectors import document_list
 from kedai.orders import selectors
 from kedai.shipping.selectors import tracking_links
 from kedai.storefront.forms import OrderLookupForm
@@ -28,7 +29,8 @@ def order_detail(request, token):
             "lookup": True,
         }, status=404)
     return render(request, "storefront/order.html", {
-        "order": order, "tracking": tracking_links(order=order)})
+        "order": order, "tracking": tracking_links(order=order),
+        "token": token, "documents": document_list(order=order)})
 
 
 @csrf_exempt  # cookieless: the middleware checks Origin / Sec-Fetch-Site

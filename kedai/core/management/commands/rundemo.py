@@ -37,6 +37,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("seed_demo", if_empty=True)
         call_command("purge_carts")
+        self._demo_seller()
         password = self._owner_password()
         base = f"http://{host}:{port}"
         sandbox_port = None
@@ -59,6 +60,20 @@ class Command(BaseCommand):
             return
         self._serve(host, port, sandbox_port)
 
+    def _demo_seller(self) -> None:
+        """A made-up seller identity for the demo's invoices, once; the owner
+        edits it under Invoicing → Seller profile."""
+        from kedai.invoicing.models import SellerProfile
+
+        if SellerProfile.objects.exists():
+            return
+        SellerProfile.objects.create(
+            legal_name="Kedai Demo Sdn. Bhd.", registration_number="202601000001",
+            tin="C2584563200", address_line1="12 Jalan Telawi 3", city="Kuala Lumpur",
+            postcode="59100", state_code="KUL", phone="+60312345678",
+            email="hello@kedai.example", owner_email="owner@example.com",
+            invoice_footer="Demo shop: these documents are not real.")
+
     def _owner_password(self) -> str:
         """Create the owner or reset its password; return the password."""
         password = os.environ.get("KEDAI_OWNER_PASSWORD") or secrets.token_urlsafe(12)
@@ -76,6 +91,8 @@ class Command(BaseCommand):
         """Scheduled upkeep (cron's job in production, see docs)."""
         call_command("cancel_unpaid_orders", verbosity=0)
         call_command("purge_carts", verbosity=0)
+        # Mail whose task wake-up was lost still goes out (docs/notifications.md).
+        call_command("outbox_deliver", verbosity=0)
         call_command("purge_checkouts", verbosity=0)
 
     def _serve(self, host, port, sandbox_port):

@@ -1,0 +1,75 @@
+"""Documents and their mail are written with the events that cause them:
+placing, shipping and cancelling an order (ARCHITECTURE.md §6)."""
+
+import pytest
+
+from kedai.checkout.exceptions import OutOfStock
+from kedai.checkout.services import checkout_complete
+from kedai.invoicing.models import Document, DocumentKind
+from kedai.notifications.models import Message
+from kedai.orders.models import OrderStatus
+from kedai.orders.services import order_cancel_unpaid_expired, order_change_status
+from kedai.shipping.services import shipment_record
+from tests.checkout.test_services import cart_with, details
+from tests.factories import make_product
+
+
+@pytest.fixture
+def kopi(db):
+    return make_product(name="Kopi Tenom",
+                        variants=[{"sku": "KOPI-1", "price": "22.00", "stock": 3}])
+
+
+def _kinds():
+    return sorted(Document.objects.values_list("kind", flat=True))
+
+
+@pytest.mark.django_db
+def test_placing_an_order_issues_the_invoice_and_queues_both_mails(kopi, settings):
+    settings.KEDAI_OWNER_EMAIL = "owner@kedai.example"
+    placed = checkout_complete(cart=cart_with((kopi.variants.get(), 2)),
+                               details=details(), checkout_key="k1")
+    invoice = Document.objects.get()
+    assert invoice.kind == DocumentKind.INVOICE and invoice.order == placed.order
+    assert invoice.number.startswith("INV-") and invoice.number.endswith("-000001")
+    assert sorted(Message.objects.values_list("to_email", flat=True)) == [
+        "owner@kedai.example", "siti@example.my"]
+    # Placing the same checkout again issues nothing more.
+    checkout_complete(cart=cart_with((kopi.variants.get(), 1)), details=details(),
+                      checkout_key="k1")
+    assert Document.objects.count() == 1 and Message.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_refused_order_leaves_no_invoice_and_no_mail(kopi):
+    checkout_complete(cart=cart_with((kopi.variants.get(), 2)), details=details(),
+                      checkout_key="k1")
+    late = cart_with((kopi.variants.get(), 1))  # 1 left…
+    kopi.variants.update(stock=0)  # …then sold elsewhere
+    with pytest.raises(OutOfStock):
+        checkout_complete(cart=late, details=details(), checkout_key="k2")
+    assert _kinds() == [DocumentKind.INVOICE]
+    assert Message.objects.count() == 2  # the first order's two mails only
+
+
+@pytest.mark.django_db
+def test_shipping_and_cancelling_queue_their_notices(kopi):
+    placed = checkout_complete(cart=cart_with((kopi.variants.get(), 1)),
+                               details=details(), checkout_key="k1")
+    order = placed.order
+    order_change_status(order=order, to=OrderStatus.PAID, actor="owner")
+    shipment_record(order=order, carrier="poslaju",
+                    tracking_numbers=["ER123456789MY"], actor="owner")
+    notice = Document.objects.get(kind=DocumentKind.SHIPPING_NOTICE)
+    assert "ER123456789MY" in str(notice.data)
+    assert Message.objects.filter(dedupe_key=f"{notice.number}:customer",
+                                  to_email="siti@example.my").exists()
+
+    other = checkout_complete(cart=cart_with((kopi.variants.get(), 1)),
+                              details=details(), checkout_key="k2").order
+    other.reserved_until = other.created_at
+    other.save(update_fields=["reserved_until"])
+    assert order_cancel_unpaid_expired() == 1
+    cancellation = Document.objects.get(kind=DocumentKind.CANCELLATION_NOTICE)
+    assert cancellation.order == other
+    assert "Not paid in time" in str(cancellation.data)
