@@ -1,0 +1,1 @@
+"""Gateway adapters, one module per gateway, each readable top to bottom."""

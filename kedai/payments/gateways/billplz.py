@@ -1,0 +1,178 @@
+"""Billplz API v3: bills on Billplz's hosted page, X-Signature callbacks.
+
+Implements Billplz API v3 as documented in Billplz's own API docs
+(repository ``Billplz/api_slate``, ``source/index.html.md``, Dec 2025;
+https://www.billplz.com/api), summarised in docs/payments.md:
+
+* Create a bill: ``POST /api/v3/bills`` with HTTP Basic (API secret key
+  as user name, empty password); ``amount`` in integer sen.
+* Callback: form POST of the bill with ``x_signature``; answer HTTP 200.
+* Redirect: ``billplz[id]``, ``billplz[paid]``, ``billplz[paid_at]``,
+  ``billplz[x_signature]`` in the query string.
+* X-Signature: every ``key + value`` except ``x_signature`` (nested keys
+  flattened, ``billplz[id]`` → ``billplzid``), sorted case-insensitively,
+  joined with ``|``, HMAC-SHA256 with the X Signature Key, hex.
+* Status: ``GET /api/v3/bills/{id}`` (the "Get a Bill" re-query).
+
+Billplz has no refund API in v3: refunds are manual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from kedai.core.money import Money, quantize
+from kedai.payments.exceptions import CallbackRejected, GatewayError
+from kedai.payments.gateways import transport
+from kedai.payments.ports import (
+    Acknowledgement,
+    Incoming,
+    PaymentRequest,
+    PaymentResult,
+    Redirect,
+    RefundResult,
+    ResultStatus,
+)
+
+_NESTED = re.compile(r"^(\w+)\[(\w+)\]$")
+
+
+def x_signature_source(data: Mapping[str, str]) -> str:
+    """The string Billplz signs: sorted ``key+value`` elements, ``|``-joined."""
+    elements = []
+    for key, value in data.items():
+        if key in ("x_signature", "billplz[x_signature]"):
+            continue
+        nested = _NESTED.match(key)
+        flat = f"{nested[1]}{nested[2]}" if nested else key
+        elements.append(f"{flat}{value}")
+    return "|".join(sorted(elements, key=str.lower))
+
+
+def x_signature(data: Mapping[str, str], key: str) -> str:
+    """HMAC-SHA256 (hex) of :func:`x_signature_source` with the X Signature Key."""
+    return hmac.new(key.encode(), x_signature_source(data).encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def to_sen(amount: Money) -> int:
+    """Billplz amounts are integer sen: RM2.00 → 200 (quantised first)."""
+    return int(quantize(amount.amount, amount.currency) * 100)
+
+
+def from_sen(value: str, currency: str = "MYR") -> Money:
+    if not str(value).isdigit():
+        raise CallbackRejected(f"billplz: amount {value!r} is not whole sen")
+    return Money(Decimal(value) / 100, currency)
+
+
+class BillplzGateway:
+    """Billplz bills (FPX online banking and cards) on Billplz's page."""
+
+    label = "Billplz (FPX online banking, cards)"
+    min_query_interval = 60  # Get-a-Bill is rate limited; do not poll
+
+    def __init__(self, code: str, options: Mapping[str, Any]) -> None:
+        self.code = code
+        self.options = options
+        self.api_key: str = options["API_KEY"]
+        self.collection_id: str = options["COLLECTION_ID"]
+        self.signature_key: str = options["X_SIGNATURE_KEY"]
+        self.timeout = float(options.get("TIMEOUT", transport.DEFAULT_TIMEOUT))
+
+    def _url(self, path: str) -> str:
+        return transport.base_url(self.options, "billplz") + path
+
+    def payment_create(self, request: PaymentRequest) -> Redirect:
+        """Create a bill; the shopper pays at its ``url``. No money moves."""
+        form = {
+            "collection_id": self.collection_id,
+            "email": request.customer_email,
+            "mobile": request.customer_phone,
+            "name": request.customer_name[:255],
+            "amount": str(to_sen(request.amount)),
+            "callback_url": request.callback_url,
+            "redirect_url": request.return_url,
+            "description": request.description[:200],
+            "reference_1_label": "Order",
+            "reference_1": request.order_number[:120],
+            "reference_2_label": "Payment",
+            "reference_2": request.reference[:120],
+        }
+        reply = transport.request("POST", self._url("/api/v3/bills"), form=form,
+                                  basic_auth=(self.api_key, ""),
+                                  timeout=self.timeout).json()
+        if not isinstance(reply, dict) or not reply.get("id") or not reply.get("url"):
+            raise GatewayError("billplz: create bill answered without id/url")
+        return Redirect(url=str(reply["url"]), gateway_reference=str(reply["id"]))
+
+    def _verify(self, data: Mapping[str, str], signature: str) -> None:
+        if not signature:
+            raise CallbackRejected("billplz: missing x_signature", status=403)
+        expected = x_signature(data, self.signature_key)
+        if not hmac.compare_digest(expected, signature.lower()):
+            raise CallbackRejected("billplz: x_signature does not match", status=403)
+
+    def callback_verify(self, incoming: Incoming) -> PaymentResult:
+        """Verify a callback's X-Signature and read the bill from it."""
+        data = incoming.data
+        self._verify(data, data.get("x_signature", ""))
+        for name in ("id", "collection_id", "paid", "state", "amount"):
+            if name not in data:
+                raise CallbackRejected(f"billplz: callback without {name}")
+        if data["collection_id"] != self.collection_id:
+            raise CallbackRejected("billplz: bill of another collection")
+        return self._result(data)
+
+    def _result(self, bill: Mapping[str, Any]) -> PaymentResult:
+        paid = str(bill.get("paid")).lower() == "true"
+        if paid:
+            status = ResultStatus.CAPTURED
+            amount = from_sen(str(bill.get("paid_amount") or bill["amount"]))
+        else:
+            failed = bill.get("transaction_status") == "failed"
+            deleted = bill.get("state") == "deleted"
+            status = (ResultStatus.CANCELLED if deleted else
+                      ResultStatus.FAILED if failed else ResultStatus.PENDING)
+            amount = from_sen(str(bill["amount"]))
+        return PaymentResult(status=status, gateway_reference=str(bill["id"]),
+                             transaction_id=str(bill.get("transaction_id") or ""),
+                             amount=amount, message=str(bill.get("state", "")))
+
+    def callback_ack(self, incoming: Incoming) -> Acknowledgement:
+        return Acknowledgement("OK")  # Billplz only needs HTTP 200
+
+    def return_verify(self, incoming: Incoming) -> PaymentResult:
+        """Verify the redirect's ``billplz[x_signature]``."""
+        data = {k: v for k, v in incoming.data.items() if k.startswith("billplz[")}
+        self._verify(data, data.get("billplz[x_signature]", ""))
+        if "billplz[id]" not in data:
+            raise CallbackRejected("billplz: redirect without billplz[id]")
+        paid = data.get("billplz[paid]") == "true"
+        return PaymentResult(
+            status=ResultStatus.CAPTURED if paid else ResultStatus.PENDING,
+            gateway_reference=data["billplz[id]"])
+
+    def payment_query(self, *, reference: str, gateway_reference: str,
+                      amount: Money) -> PaymentResult:
+        """Get a Bill: the bill's current state from Billplz."""
+        if not gateway_reference:
+            raise GatewayError("billplz: no bill id to query")
+        bill = transport.request("GET", self._url(f"/api/v3/bills/{gateway_reference}"),
+                                 basic_auth=(self.api_key, ""),
+                                 timeout=self.timeout).json()
+        if not isinstance(bill, dict) or "id" not in bill or "amount" not in bill:
+            raise GatewayError("billplz: get bill answered without id/amount")
+        if bill.get("collection_id") not in (None, self.collection_id):
+            raise GatewayError("billplz: bill of another collection")
+        return self._result(bill)
+
+    def refund_create(self, *, reference: str, gateway_reference: str,
+                      transaction_id: str, amount: Money,
+                      refund_reference: str) -> RefundResult | None:
+        return None  # API v3 has no refunds: done in the Billplz portal

@@ -1,0 +1,63 @@
+"""Payment methods and gateway adapters chosen in settings.
+
+``KEDAI_PAYMENT_GATEWAYS`` has the shape of Django's ``STORAGES``:
+``{"billplz": {"BACKEND": "kedai.payments.gateways.billplz.BillplzGateway",
+"OPTIONS": {...}}}``. ``KEDAI_PAYMENT_METHODS`` lists the codes offered
+to shoppers, in order. Nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from kedai.payments.gateways.offline import OFFLINE_METHODS as _OFFLINE
+from kedai.payments.ports import PaymentGateway
+
+OFFLINE_METHODS = tuple(_OFFLINE)
+
+
+@dataclass(frozen=True)
+class PaymentMethodInfo:
+    """A payment method as offered at checkout."""
+
+    code: str
+    label: str
+    cash: bool = False  # paid in cash: the bill is rounded to 5 sen
+    online: bool = False  # paid on a gateway's hosted page
+
+
+def _offline_info(code: str) -> PaymentMethodInfo:
+    method = _OFFLINE[code]
+    return PaymentMethodInfo(method.code, str(method.label), cash=method.cash)
+
+
+def gateway_get(code: str) -> PaymentGateway | None:
+    """The configured adapter for ``code``, or None if there is none."""
+    conf = getattr(settings, "KEDAI_PAYMENT_GATEWAYS", {}).get(code)
+    if not conf:
+        return None
+    backend = import_string(conf["BACKEND"])
+    return backend(code, conf.get("OPTIONS", {}))
+
+
+def payment_methods() -> list[PaymentMethodInfo]:
+    """The methods enabled in ``KEDAI_PAYMENT_METHODS``, in that order.
+
+    Offline methods are always known; an online method needs an entry in
+    ``KEDAI_PAYMENT_GATEWAYS``. Unknown codes are left out (the system
+    check reports them).
+    """
+    methods = []
+    for code in settings.KEDAI_PAYMENT_METHODS:
+        if code in OFFLINE_METHODS:
+            methods.append(_offline_info(code))
+        elif (gateway := gateway_get(code)) is not None:
+            methods.append(PaymentMethodInfo(code, str(gateway.label), online=True))
+    return methods
+
+
+def online_methods() -> list[PaymentMethodInfo]:
+    return [m for m in payment_methods() if m.online]

@@ -1,0 +1,572 @@
+"""Taking payment: start an attempt, and the one function results go through.
+
+Every path that learns something about a payment — the gateway's
+server-to-server callback, the browser return (via a status query), the
+background re-query and the owner's "payment received" — ends in
+:func:`payment_apply_result`, which takes the order row lock, checks the
+amount, currency and reference against what Kedai stored, and moves the
+payment (and at most once the order) under one state machine
+(reliability.md §2.6). Gateway HTTP calls never happen under a lock:
+prepare and commit, call, then record (STYLE.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kedai.cart.tokens import token_hash
+from kedai.core.money import Money, to_decimal
+from kedai.invoicing.services import payment_captured
+from kedai.orders.models import Order, OrderStatus
+from kedai.orders.services import order_change_status
+from kedai.payments.exceptions import CallbackRejected, GatewayError, PaymentError
+from kedai.payments.lock_objects import (
+    order_qs_select_for_update,
+    payment_qs_select_for_update,
+)
+from kedai.payments.models import CallbackLog, Payment, PaymentFlag, PaymentStatus
+from kedai.payments.ports import (
+    Acknowledgement,
+    Incoming,
+    PaymentRequest,
+    PaymentResult,
+    Redirect,
+    ResultStatus,
+)
+from kedai.payments.registry import (
+    OFFLINE_METHODS,
+    gateway_get,
+    online_methods,
+    payment_methods,
+)
+
+logger = logging.getLogger("kedai.payments")
+
+P = PaymentStatus
+# Where a payment may go on news from the gateway. A capture beats an
+# earlier decline or expiry (money moved: Billplz lets the shopper retry
+# on the same bill); nothing the gateway says undoes a capture (FLT-07).
+RESULT_TRANSITIONS: dict[str, frozenset[str]] = {
+    P.PENDING: frozenset({P.AUTHORISED, P.CAPTURED, P.FAILED, P.CANCELLED}),
+    P.AUTHORISED: frozenset({P.CAPTURED, P.FAILED, P.CANCELLED}),
+    P.FAILED: frozenset({P.CAPTURED}),
+    P.CANCELLED: frozenset({P.CAPTURED}),
+    P.CAPTURED: frozenset(),
+    P.PARTIALLY_REFUNDED: frozenset(),
+    P.REFUNDED: frozenset(),
+}
+_STATUS_OF_RESULT = {
+    ResultStatus.PENDING: P.PENDING,
+    ResultStatus.AUTHORISED: P.AUTHORISED,
+    ResultStatus.CAPTURED: P.CAPTURED,
+    ResultStatus.FAILED: P.FAILED,
+    ResultStatus.CANCELLED: P.CANCELLED,
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What applying one gateway statement did.
+
+    ``code``: "captured" (the payment was captured now), "updated",
+    "duplicate" (already in that state), "ignored" (an illegal or stale
+    transition, e.g. "failed" after "captured") or "rejected" (identity,
+    amount or currency did not match: nothing changed but a flag).
+    """
+
+    code: str
+    detail: str = ""
+
+    @property
+    def rejected(self) -> bool:
+        return self.code == "rejected"
+
+
+@dataclass(frozen=True)
+class StartedPayment:
+    payment: Payment
+    redirect: Redirect
+
+
+# --- starting a payment ---------------------------------------------------------
+
+
+def _next_reference(order: Order) -> str:
+    # Per attempt, so a retry never reuses a reference the gateway has seen
+    # (iPay88 "Duplicate Reference Number"); ≤30 chars, [A-Za-z0-9-].
+    attempts = Payment.objects.filter(order=order).count()
+    return f"{order.number}-P{attempts + 1}"
+
+
+def _order_description(order: Order) -> tuple[str, tuple[str, ...]]:
+    codes = tuple(order.lines.values_list("sku", flat=True))
+    text = _("Order %(number)s: %(codes)s") % {"number": order.number,
+                                                "codes": ", ".join(codes)}
+    return text, codes
+
+
+def payment_start(*, order: Order, method: str, site_url: str) -> StartedPayment:
+    """Start (or resume) a payment of ``order`` on ``method``'s hosted page.
+
+    ``site_url`` is the shop's absolute root ("https://shop.example/"),
+    used for the return and callback URLs unless
+    KEDAI_PAYMENT_CALLBACK_BASE_URL is set. A previous attempt whose
+    creation failed (gateway down or timed out) is reused with the same
+    reference, so no second bill or duplicate reference is made (FLT-01).
+    Raises PaymentError when the order cannot be paid or the gateway is
+    unavailable; the order then stays awaiting payment. Moves no money.
+    """
+    gateway = gateway_get(method)
+    if gateway is None or method not in {m.code for m in online_methods()}:
+        raise PaymentError(_("This payment method is not available."),
+                           code="method")
+    payment = _prepare_attempt(order=order, gateway=method)
+    return_token = _return_token(payment.reference)
+    base = (getattr(settings, "KEDAI_PAYMENT_CALLBACK_BASE_URL", "")
+            or site_url).rstrip("/")
+    description, codes = _order_description(order)
+    request = PaymentRequest(
+        reference=payment.reference,
+        order_number=order.number,
+        amount=Money(payment.amount, payment.currency),
+        description=description,
+        product_codes=codes,
+        customer_name=order.billing_address.get("name", "") or order.email,
+        customer_email=order.email,
+        customer_phone=order.phone,
+        return_url=base + reverse("payments:return",
+                                  kwargs={"gateway": method, "token": return_token}),
+        callback_url=base + reverse("payments:callback", kwargs={"gateway": method}),
+        cancel_url=base + reverse("payments:return",
+                                  kwargs={"gateway": method, "token": return_token}),
+    )
+    try:
+        redirect = gateway.payment_create(request)
+    except GatewayError as exc:
+        logger.warning("payment %s: %s create failed: %s", payment.reference,
+                       method, exc)
+        raise PaymentError(
+            _("The payment service did not answer. Your order is saved and "
+              "still awaiting payment: please try again in a moment."),
+            code="gateway") from exc
+    _record_redirect(payment=payment, redirect=redirect)
+    return StartedPayment(payment, redirect)
+
+
+@transaction.atomic(durable=True)
+def _prepare_attempt(*, order: Order, gateway: str) -> Payment:
+    locked = order_qs_select_for_update().get(pk=order.pk)
+    if locked.status != OrderStatus.AWAITING_PAYMENT:
+        raise PaymentError(_("This order is not awaiting payment."), code="state")
+    if locked.total <= 0:
+        raise PaymentError(_("This order has nothing to pay."), code="state")
+    unsent = (payment_qs_select_for_update()
+              .filter(order=locked, gateway=gateway, status=P.PENDING, redirect={})
+              .first())
+    if unsent is not None:
+        return unsent
+    reference = _next_reference(locked)
+    return Payment.objects.create(
+        order=locked, gateway=gateway, reference=reference,
+        amount=locked.total, currency=locked.currency,
+        return_token_hash=token_hash(_return_token(reference)))
+
+
+def _return_token(reference: str) -> str:
+    # Derived, not stored: a retried creation (same reference) sends the
+    # gateway the same return URL, so Stripe's idempotent replay matches.
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"pay-return:{reference}".encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:32]
+
+
+@transaction.atomic(durable=True)
+def _record_redirect(*, payment: Payment, redirect: Redirect) -> None:
+    locked = payment_qs_select_for_update().get(pk=payment.pk)
+    locked.redirect = {"url": redirect.url, "method": redirect.method,
+                       "fields": [list(f) for f in redirect.fields]}
+    fields = ["redirect", "updated_at"]
+    if redirect.gateway_reference and not locked.gateway_reference:
+        locked.gateway_reference = redirect.gateway_reference
+        fields.append("gateway_reference")
+    locked.save(update_fields=fields)
+    payment.redirect, payment.gateway_reference = (locked.redirect,
+                                                   locked.gateway_reference)
+
+
+# --- the one function every result goes through -----------------------------------
+
+
+def payment_apply_result(*, payment: Payment, result: PaymentResult,
+                         source: str) -> Outcome:
+    """Apply a verified gateway statement about ``payment``.
+
+    ``result`` must already be authenticated (a verified signature, or
+    Kedai's own status query). Under the order and payment row locks,
+    checks reference, amount and currency against the stored attempt and
+    order, then makes the payment transition if it is legal. The first
+    capture of an order awaiting payment moves the order to paid (once,
+    through ``order_change_status``) and runs :func:`_on_captured` in the
+    same transaction. A capture for an order already paid or closed is
+    kept and flagged for the owner, never applied to the order.
+    Idempotent: the same statement twice changes nothing the second time.
+    """
+    with transaction.atomic(durable=True):
+        order = order_qs_select_for_update().get(pk=payment.order_id)
+        locked = payment_qs_select_for_update().get(pk=payment.pk)
+        problem = _identity_problem(locked, result)
+        if problem:
+            if "amount" in problem or "currency" in problem:
+                locked.flag = PaymentFlag.AMOUNT_MISMATCH
+                locked.save(update_fields=["flag", "updated_at"])
+            logger.warning("payment %s: %s rejected: %s", locked.reference, source,
+                           problem)
+            return Outcome("rejected", problem)
+        target = _STATUS_OF_RESULT[result.status]
+        if locked.status == target:
+            if target == P.CAPTURED and result.transaction_id and (
+                    locked.transaction_id
+                    and locked.transaction_id != result.transaction_id):
+                # Same attempt paid twice at the gateway: not a duplicate
+                # message but a duplicate payment (woo#9297).
+                logger.error("payment %s: second transaction %s at the gateway",
+                             locked.reference, result.transaction_id)
+                return Outcome("rejected", "second transaction for one payment")
+            return Outcome("duplicate", f"already {target}")
+        if target not in RESULT_TRANSITIONS[locked.status]:
+            logger.info("payment %s: %s %s ignored (is %s)", locked.reference,
+                        source, target, locked.status)
+            return Outcome("ignored", f"{locked.status} cannot become {target}")
+        _update(locked, result, target)
+        if target == P.CAPTURED:
+            _capture(order=order, payment=locked, source=source)
+            return Outcome("captured", locked.flag or "order paid")
+        return Outcome("updated", target)
+
+
+def _identity_problem(payment: Payment, result: PaymentResult) -> str:
+    if result.reference and result.reference != payment.reference:
+        return "reference does not match"
+    if (result.gateway_reference and payment.gateway_reference
+            and result.gateway_reference != payment.gateway_reference):
+        return "gateway reference does not match"
+    if result.status in (ResultStatus.CAPTURED, ResultStatus.AUTHORISED):
+        if result.amount is None:
+            return "no amount in a successful result"
+        if result.amount.currency != payment.currency:
+            return (f"currency {result.amount.currency} differs from "
+                    f"{payment.currency}")
+        if result.amount.amount != payment.amount:
+            return f"amount {result.amount.amount} differs from {payment.amount}"
+    return ""
+
+
+def _update(payment: Payment, result: PaymentResult, target: str) -> None:
+    payment.status = target
+    fields = ["status", "updated_at"]
+    if result.gateway_reference and not payment.gateway_reference:
+        payment.gateway_reference = result.gateway_reference
+        fields.append("gateway_reference")
+    if result.transaction_id and not payment.transaction_id:
+        payment.transaction_id = result.transaction_id
+        fields.append("transaction_id")
+    if result.fee is not None:
+        payment.fee = result.fee
+        fields.append("fee")
+    if result.message:
+        payment.message = result.message[:255]
+        fields.append("message")
+    if target == P.CAPTURED:
+        payment.captured_at = timezone.now()
+        fields.append("captured_at")
+    payment.save(update_fields=fields)
+
+
+def _capture(*, order: Order, payment: Payment, source: str) -> None:
+    if order.status == OrderStatus.AWAITING_PAYMENT and (
+            order.total == payment.amount and order.currency == payment.currency):
+        order_change_status(
+            order=order, to=OrderStatus.PAID, actor=f"payment:{payment.gateway}",
+            note=_("Paid by %(gateway)s, reference %(reference)s.")
+            % {"gateway": payment.gateway, "reference": payment.reference})
+        payment.pays_order = True
+        payment.save(update_fields=["pays_order", "updated_at"])
+        _on_captured(payment)
+        return
+    paid_already = Payment.objects.filter(order=order, pays_order=True).exists()
+    payment.flag = PaymentFlag.DUPLICATE if paid_already else PaymentFlag.ORDER_CLOSED
+    payment.save(update_fields=["flag", "updated_at"])
+    logger.error("payment %s captured by %s but order %s is %s: flagged %s",
+                 payment.reference, source, order.number, order.status, payment.flag)
+
+
+def _on_captured(payment: Payment) -> None:
+    """Runs once, when ``payment`` has just made its order paid.
+
+    Inside the transaction that moved the order to paid, with the order
+    row locked: write side effects as outbox rows here (the receipt), so
+    they commit or roll back with the payment. Must not call gateways or
+    send mail directly.
+    """
+    logger.info("order %s paid by payment %s", payment.order_id, payment.reference)
+    method = next((m for m in payment_methods() if m.code == payment.gateway), None)
+    payment_captured(payment.order, amount=Money(payment.amount, payment.currency),
+                     method_label=str(method.label) if method else payment.gateway,
+                     reference=(payment.transaction_id or payment.gateway_reference
+                                or payment.reference))
+
+
+# --- callbacks, returns and status queries -------------------------------------------
+
+
+def _payment_for(gateway: str, result: PaymentResult) -> Payment | None:
+    qs = Payment.objects.filter(gateway=gateway)
+    if result.reference:
+        return qs.filter(reference=result.reference).first()
+    if result.gateway_reference:
+        return qs.filter(gateway_reference=result.gateway_reference).first()
+    return None
+
+
+def _log(*, gateway: str, kind: str, incoming: Incoming | None = None,
+         payment: Payment | None = None, verified: bool, outcome: str,
+         payload: dict | None = None) -> None:
+    # The storefront never receives card data (hosted pages only), so a
+    # gateway's payload is safe to keep whole, as the spec asks. NUL
+    # characters go: PostgreSQL cannot store them in text or jsonb.
+    data = payload if payload is not None else (incoming.data if incoming else {})
+    body = incoming.body.decode("utf-8", "replace")[:20000] if incoming else ""
+    CallbackLog.objects.create(
+        gateway=gateway[:20].replace("\x00", ""), kind=kind, payment=payment,
+        method=incoming.method[:10] if incoming else "",
+        payload={str(k).replace("\x00", ""): str(v).replace("\x00", "")
+                 for k, v in data.items()},
+        raw_body=body.replace("\x00", ""), verified=verified,
+        outcome=outcome[:255].replace("\x00", ""))
+
+
+def payment_handle_callback(*, gateway: str, incoming: Incoming) -> Acknowledgement:
+    """Verify and apply a server-to-server callback; return the gateway's ack.
+
+    Every callback is logged raw with its verdict. Raises CallbackRejected
+    (logged) for an unknown gateway or payment, a bad signature, or a
+    statement whose reference, amount or currency does not match; the
+    order is then unchanged. Duplicates and stale statements are
+    acknowledged so the gateway stops re-sending.
+    """
+    adapter = gateway_get(gateway)
+    if adapter is None:
+        _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
+             verified=False, outcome="unknown gateway")
+        raise CallbackRejected("unknown gateway", status=404)
+    try:
+        result = adapter.callback_verify(incoming)
+    except CallbackRejected as exc:
+        _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
+             verified=False, outcome=f"rejected: {exc.reason}")
+        logger.warning("%s callback rejected: %s", gateway, exc.reason)
+        raise
+    payment = _payment_for(gateway, result)
+    if payment is None:
+        _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
+             verified=True, outcome="rejected: unknown payment")
+        logger.warning("%s callback for unknown payment %s/%s", gateway,
+                       result.reference, result.gateway_reference)
+        raise CallbackRejected("unknown payment", status=404)
+    try:
+        outcome = payment_apply_result(payment=payment, result=result,
+                                       source="callback")
+    except Exception:
+        _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
+             payment=payment, verified=True, outcome="error while applying")
+        raise
+    _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
+         payment=payment, verified=True, outcome=f"{outcome.code}: {outcome.detail}")
+    if outcome.rejected:
+        raise CallbackRejected(outcome.detail, status=400)
+    return adapter.callback_ack(incoming)
+
+
+def payment_get_by_return_token(*, gateway: str, token: str) -> Payment | None:
+    return (Payment.objects.select_related("order")
+            .filter(gateway=gateway, return_token_hash=token_hash(token)).first()
+            if token else None)
+
+
+def payment_identify_signed_return(*, gateway: str,
+                                   incoming: Incoming) -> Payment | None:
+    """The payment a browser return names in the gateway's signed fields.
+
+    For gateways whose return URL is fixed in their dashboard (senangPay),
+    so it cannot carry a return token. None (logged) if unsigned, forged
+    or unknown.
+    """
+    adapter = gateway_get(gateway)
+    payment, reason = None, "unknown gateway"
+    if adapter is not None:
+        try:
+            payment = _payment_for(gateway, adapter.return_verify(incoming))
+            reason = "unknown payment"
+        except CallbackRejected as exc:
+            reason = exc.reason
+    if payment is None:
+        _log(gateway=gateway, kind=CallbackLog.Kind.RETURN, incoming=incoming,
+             verified=False, outcome=f"rejected: {reason}")
+        logger.warning("%s return rejected: %s", gateway, reason)
+    return payment
+
+
+def payment_handle_return(*, payment: Payment, incoming: Incoming) -> Payment:
+    """The shopper is back from the gateway: log it, then ask the gateway.
+
+    The return's own parameters never mark anything paid, signed or not
+    (they are best-effort and can be forged, SEC-05); a status query to
+    the gateway decides. Returns the payment as it now stands.
+    """
+    adapter = gateway_get(payment.gateway)
+    verified, outcome = False, "logged"
+    if adapter is not None:
+        try:
+            adapter.return_verify(incoming)
+            verified = True
+        except CallbackRejected as exc:
+            outcome = f"unverified: {exc.reason}"
+    _log(gateway=payment.gateway, kind=CallbackLog.Kind.RETURN, incoming=incoming,
+         payment=payment, verified=verified, outcome=outcome)
+    if payment.status in (P.PENDING, P.AUTHORISED):
+        try:
+            payment_requery(payment=payment)
+        except GatewayError as exc:
+            logger.info("payment %s: re-query on return failed: %s",
+                        payment.reference, exc)
+    payment.refresh_from_db()
+    return payment
+
+
+def payment_requery(*, payment: Payment) -> Outcome:
+    """Ask the gateway's status API about ``payment`` and apply the answer.
+
+    Raises GatewayError when the gateway cannot answer. The query runs
+    with no lock held; the answer goes through payment_apply_result.
+    """
+    adapter = gateway_get(payment.gateway)
+    if adapter is None:
+        raise GatewayError(f"no adapter for {payment.gateway}")
+    Payment.objects.filter(pk=payment.pk).update(last_queried_at=timezone.now())
+    try:
+        result = adapter.payment_query(
+            reference=payment.reference, gateway_reference=payment.gateway_reference,
+            amount=Money(payment.amount, payment.currency))
+    except GatewayError as exc:
+        _log(gateway=payment.gateway, kind=CallbackLog.Kind.QUERY, payment=payment,
+             verified=False, outcome=f"error: {exc}", payload={})
+        raise
+    outcome = payment_apply_result(payment=payment, result=result, source="query")
+    payload = {k: str(v) for k, v in asdict(result).items()}
+    _log(gateway=payment.gateway, kind=CallbackLog.Kind.QUERY, payment=payment,
+         verified=True, outcome=f"{outcome.code}: {outcome.detail}", payload=payload)
+    return outcome
+
+
+def payments_requery_pending(*, now=None) -> int:
+    """Re-query every online payment still pending; return how many changed.
+
+    Honours each gateway's minimum interval between queries of one payment
+    (Fiuu/MOLPay block IPs that query more often than every 5 minutes).
+    A payment still pending after KEDAI_PAYMENT_PENDING_HOURS is
+    cancelled (a later capture still wins, see RESULT_TRANSITIONS).
+    """
+    now = now or timezone.now()
+    changed = 0
+    expiry = timedelta(hours=getattr(settings, "KEDAI_PAYMENT_PENDING_HOURS", 72))
+    pending = (Payment.objects.filter(status__in=(P.PENDING, P.AUTHORISED))
+               .exclude(gateway__in=OFFLINE_METHODS).exclude(redirect={})
+               .order_by("created_at"))
+    for payment in pending:
+        adapter = gateway_get(payment.gateway)
+        if adapter is None:
+            continue
+        interval = timedelta(seconds=adapter.min_query_interval)
+        if payment.last_queried_at and now - payment.last_queried_at < interval:
+            continue
+        try:
+            outcome = payment_requery(payment=payment)
+        except GatewayError as exc:
+            logger.info("payment %s: re-query failed: %s", payment.reference, exc)
+            continue
+        if outcome.code in ("captured", "updated"):
+            changed += 1
+        elif outcome.code == "duplicate" and now - payment.created_at > expiry:
+            expired = PaymentResult(status=ResultStatus.CANCELLED,
+                                    message="expired unpaid")
+            if payment_apply_result(payment=payment, result=expired,
+                                    source="expiry").code == "updated":
+                changed += 1
+    return changed
+
+
+# --- offline payments ----------------------------------------------------------------
+
+
+def payment_mark_received(*, order: Order, amount: Money | Decimal | str,
+                          reference: str, actor: str) -> Payment:
+    """Record that the owner received an offline payment (transfer, cash).
+
+    ``amount`` must be the order total in the order's currency; the order
+    moves to paid through the same path as gateway payments. Raises
+    PaymentError if the order is not awaiting payment or the amount
+    differs. ``reference`` is the bank's or courier's reference.
+    """
+    money = amount if isinstance(amount, Money) else Money(to_decimal(amount),
+                                                            order.currency)
+    method = order.payment_method if order.payment_method in OFFLINE_METHODS \
+        else "bank_transfer"
+    payment = _create_offline(order=order, money=money, method=method,
+                              reference=reference, actor=actor)
+    outcome = payment_apply_result(
+        payment=payment,
+        result=PaymentResult(status=ResultStatus.CAPTURED, reference=payment.reference,
+                             transaction_id=reference[:100], amount=money,
+                             message=_("Received, recorded by %(actor)s")
+                             % {"actor": actor}),
+        source=f"owner:{actor}")
+    if outcome.code != "captured":
+        raise PaymentError(_("The payment could not be recorded."), code="state")
+    payment.refresh_from_db()
+    return payment
+
+
+@transaction.atomic(durable=True)
+def _create_offline(*, order: Order, money: Money, method: str, reference: str,
+                    actor: str) -> Payment:
+    locked = order_qs_select_for_update().get(pk=order.pk)
+    if locked.status != OrderStatus.AWAITING_PAYMENT:
+        raise PaymentError(_("This order is not awaiting payment."), code="state")
+    if money.currency != locked.currency or money.amount != locked.total:
+        raise PaymentError(
+            _("The amount received (%(amount)s) is not the order total "
+              "(%(total)s).") % {"amount": money, "total": Money(locked.total,
+                                                                  locked.currency)},
+            code="amount")
+    return Payment.objects.create(
+        order=locked, gateway=method, reference=_next_reference(locked),
+        amount=locked.total, currency=locked.currency, actor=actor[:100],
+        redirect={"offline": True}, transaction_id=reference[:100])
+
+
+def payment_flag_clear(*, payment: Payment) -> None:
+    """The owner has dealt with a flagged payment (refunded it, shipped)."""
+    Payment.objects.filter(pk=payment.pk).update(flag="", updated_at=timezone.now())
+
