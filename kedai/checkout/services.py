@@ -34,6 +34,8 @@ from kedai.customers.services import (
 )
 from kedai.invoicing.services import order_placed
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from kedai.payments.registry import PaymentMethodInfo as PaymentMethod
+from kedai.payments.registry import payment_methods as registry_payment_methods
 from kedai.shipping.parcels import parcel_from_lines
 from kedai.shipping.quotes import ShippingQuote, shipping_quote_for, shipping_quotes
 
@@ -205,20 +207,6 @@ def _pricing_line(line: CartLine, currency: str) -> PricingLine:
 # --- checkout steps (the storefront's checkout pages) --------------------------
 
 
-@dataclass(frozen=True)
-class PaymentMethod:
-    code: str
-    label: str
-    cash: bool = False  # paid in cash: 5-sen rounding of the bill
-
-
-# Every payment method the code knows; KEDAI_PAYMENT_METHODS picks the offered ones.
-KNOWN_PAYMENT_METHODS: dict[str, PaymentMethod] = {
-    "bank_transfer": PaymentMethod("bank_transfer", "Bank transfer"),
-    "cod": PaymentMethod("cod", "Cash on delivery", cash=True),
-}
-
-
 def _shipping_args(checkout: Checkout) -> dict:
     """What shipping is priced on: the cart's parcel, the shipping address
     and the goods subtotal (for "free above" methods)."""
@@ -240,9 +228,8 @@ def shipping_methods(*, checkout: Checkout) -> list[ShippingQuote]:
 
 
 def payment_methods() -> list[PaymentMethod]:
-    """The payment methods the store offers, in settings order."""
-    return [KNOWN_PAYMENT_METHODS[code] for code in settings.KEDAI_PAYMENT_METHODS
-            if code in KNOWN_PAYMENT_METHODS]
+    """The payment methods the store offers (KEDAI_PAYMENT_METHODS order)."""
+    return registry_payment_methods()
 
 
 def _shipping_method(checkout: Checkout) -> ShippingQuote | None:

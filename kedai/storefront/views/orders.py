@@ -10,6 +10,7 @@ from kedai.checkout.services import order_token
 from kedai.core.ratelimit import rate_limit_exceeded
 from kedai.invoicing.selectors import document_list
 from kedai.orders import selectors
+from kedai.payments.selectors import payment_context
 from kedai.shipping.selectors import tracking_links
 from kedai.storefront.forms import OrderLookupForm
 from kedai.storefront.privacy import capability_page
@@ -30,7 +31,8 @@ def order_detail(request, token):
         }, status=404)
     return render(request, "storefront/order.html", {
         "order": order, "tracking": tracking_links(order=order),
-        "token": token, "documents": document_list(order=order)})
+        "token": token, "documents": document_list(order=order),
+        **payment_context(order, token)})
 
 
 @csrf_exempt  # cookieless: the middleware checks Origin / Sec-Fetch-Site

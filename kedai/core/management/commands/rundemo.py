@@ -21,6 +21,8 @@ from django.core.management.base import BaseCommand
 
 OWNER_USERNAME = "owner"
 SWEEP_SECONDS = 300
+DEMO_PAYMENT_METHODS = ("billplz", "ipay88", "fiuu", "senangpay", "stripe",
+                        "bank_transfer", "cod")
 
 
 class Command(BaseCommand):
@@ -46,6 +48,10 @@ class Command(BaseCommand):
             # This process (the sweep) and its children talk to the sandbox.
             settings.KEDAI_SANDBOX_URL = f"http://{host}:{sandbox_port}"
             os.environ["KEDAI_SANDBOX_URL"] = settings.KEDAI_SANDBOX_URL
+            if "KEDAI_PAYMENT_METHODS" not in os.environ:
+                # Every gateway, paid on the sandbox's hosted pages.
+                settings.KEDAI_PAYMENT_METHODS = list(DEMO_PAYMENT_METHODS)
+                os.environ["KEDAI_PAYMENT_METHODS"] = ",".join(DEMO_PAYMENT_METHODS)
         self.stdout.write(self.style.SUCCESS(
             "\nKedai demo shop is starting.\n"
             f"  Shop:         {base}/\n"
@@ -94,6 +100,7 @@ class Command(BaseCommand):
         # Mail whose task wake-up was lost still goes out (docs/notifications.md).
         call_command("outbox_deliver", verbosity=0)
         call_command("purge_checkouts", verbosity=0)
+        call_command("requery_payments", verbosity=0)
 
     def _serve(self, host, port, sandbox_port):
         python = sys.executable
