@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "kedai.payments",
     "kedai.notifications",
     "kedai.invoicing",
+    "kedai.backoffice",
+    "kedai.reports",
+    "kedai.dataio",
+    "kedai.shopsettings",
     "kedai.storefront",
 ]
 
@@ -90,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kedai.storefront.context_processors.storefront",
+                "kedai.backoffice.context_processors.backoffice",
             ],
         },
     },
@@ -359,6 +364,17 @@ KEDAI_PDF_BOLD_FONT = env("KEDAI_PDF_BOLD_FONT",
 # "022" is "Others") and of consolidated lines ("004").
 KEDAI_EINVOICE_CLASSIFICATION = env("KEDAI_EINVOICE_CLASSIFICATION", default="022")
 
+
+# --- Back office (kedai.backoffice and its areas) --------------------------------
+LOGIN_URL = "backoffice:login"
+LOGIN_REDIRECT_URL = "backoffice:home"
+LOGOUT_REDIRECT_URL = "backoffice:login"
+
+# --- Reports (kedai.reports) -------------------------------------------------------
+
+# --- Data downloads and uploads (kedai.dataio) -------------------------------------
+
+# --- Shop settings (kedai.shopsettings) ---------------------------------------------
 
 # --- Sandbox (kedai.sandbox): simulated gateways and carriers for demo and tests --
 # Base URL of the running simulator (python -m kedai.sandbox); empty = not used.

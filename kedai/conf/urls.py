@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
+from kedai.backoffice.urls import AREAS
 from kedai.storefront.views import errors
 
 admin.site.site_header = "Kedai back office"
@@ -19,6 +20,8 @@ admin.site.index_title = "Shop administration"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("office/", include("kedai.backoffice.urls")),
+    path("office/", include(AREAS)),
     # Payment gateways: hosted-page redirects, browser returns and callbacks.
     path("pay/", include("kedai.payments.urls")),
     # Issued documents (invoices, receipts) of an order, by its token.

@@ -23,7 +23,7 @@ from kedai.storefront.privacy import make_private
 logger = logging.getLogger(__name__)
 
 _TOKEN_PREFIX = re.compile(rf"^/s/(?P<token>{TOKEN_PATTERN})(?P<rest>/.*)$")
-_NOT_STOREFRONT = ("/admin/", "/static/", "/media/")
+_NOT_STOREFRONT = ("/admin/", "/office/", "/static/", "/media/")
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 # Gateways post callbacks and browser returns from their own sites; those
 # views prove each request by the gateway's signature instead.

@@ -16,8 +16,11 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from kedai.backoffice.roles import OWNER, roles_sync
 
 OWNER_USERNAME = "owner"
 SWEEP_SECONDS = 300
@@ -55,7 +58,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             "\nKedai demo shop is starting.\n"
             f"  Shop:         {base}/\n"
-            f"  Back office:  {base}/admin/\n"
+            f"  Back office:  {base}/office/ (and {base}/admin/)\n"
             f"  User name:    {OWNER_USERNAME}\n"
             f"  Password:     {password}\n"
             f"  Sandbox:      {settings.KEDAI_SANDBOX_URL}/ (simulated gateways "
@@ -91,6 +94,8 @@ class Command(BaseCommand):
         )
         user.set_password(password)
         user.save(update_fields=["password"])
+        roles_sync()
+        user.groups.add(Group.objects.get(name=OWNER))
         return password
 
     def _sweep(self):
