@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -34,6 +31,7 @@ from kedai.customers.services import (
 )
 from kedai.invoicing.services import order_placed
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from kedai.orders.tokens import order_token
 from kedai.payments.registry import PaymentMethodInfo as PaymentMethod
 from kedai.payments.registry import payment_methods as registry_payment_methods
 from kedai.shipping.parcels import parcel_from_lines
@@ -65,17 +63,6 @@ class CheckoutDetails:
 class PlacedOrder:
     order: Order
     token: str  # for the order page URL; derived, so a retry gets it again
-
-
-def order_token(checkout_key: str) -> str:
-    """The order page token of a checkout: secret, and the same on retries.
-
-    An HMAC of the checkout's idempotency key, so a double-click or a
-    replayed POST lands on the same order page without storing the token.
-    """
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"order:{checkout_key}".encode(),
-                      hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode()[:32]
 
 
 def checkout_complete(*, cart: Cart, details: CheckoutDetails,

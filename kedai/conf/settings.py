@@ -35,6 +35,8 @@ if env.bool("KEDAI_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
+    # django-unfold themes the admin; it must come before django.contrib.admin.
+    "unfold",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -223,6 +225,8 @@ KEDAI_PAYMENT_METHODS = env.list("KEDAI_PAYMENT_METHODS",
 KEDAI_SIGNIN_LINK_MINUTES = env.int("KEDAI_SIGNIN_LINK_MINUTES", default=30)
 KEDAI_ACCOUNT_ACCESS_MINUTES = env.int("KEDAI_ACCOUNT_ACCESS_MINUTES", default=60)
 KEDAI_CHECKOUT_TTL_DAYS = env.int("KEDAI_CHECKOUT_TTL_DAYS", default=7)
+# The shop's public address, for links in emails (order pages, sign-in).
+KEDAI_SITE_URL = env("KEDAI_SITE_URL", default="http://127.0.0.1:8000")
 # Empty: chosen from the database vendor (SQLite FTS5 or PostgreSQL FTS).
 KEDAI_SEARCH_BACKEND = env("KEDAI_SEARCH_BACKEND", default="")
 # Public cache lifetime of token-free storefront pages, seconds.

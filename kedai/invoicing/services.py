@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from kedai.invoicing.snapshot import order_snapshot
 from kedai.notifications.attachments import Attachment
 from kedai.notifications.services import message_queue
 from kedai.orders.models import Order
+from kedai.orders.tokens import order_token
 
 logger = logging.getLogger(__name__)
 ATTACHMENT_SOURCE = "invoicing.document"
@@ -223,6 +225,9 @@ def _mail(document: Document, role: str) -> None:
         "greeting": (_("Dear %(name)s,") % {"name": name}) if name else _("Hello,"),
         "show_prices": d["kind"] not in (DocumentKind.SHIPPING_NOTICE,
                                          DocumentKind.CREDIT_NOTE),
+        # Every mail links to the order page (its capability URL).
+        "order_url": order_page_url(document.order),
+        "bank": _bank_transfer(document, role),
     }
     message_queue(
         kind=f"{d['kind']}:{role}",
@@ -235,6 +240,24 @@ def _mail(document: Document, role: str) -> None:
         reference=d["order"]["number"],
         dedupe_key=f"{document.number}:{role}",
     )
+
+
+def order_page_url(order: Order) -> str:
+    """The absolute link to the order's own page (KEDAI_SITE_URL + token)."""
+    path = reverse("storefront:order",
+                   kwargs={"token": order_token(order.checkout_key)})
+    return settings.KEDAI_SITE_URL.rstrip("/") + path
+
+
+def _bank_transfer(document: Document, role: str) -> dict[str, str] | None:
+    """Bank details to print in the buyer's invoice mail of a bank-transfer
+    order; the order number is the transfer reference."""
+    order = document.order
+    if (role != CUSTOMER or document.kind != DocumentKind.INVOICE
+            or order.payment_method != "bank_transfer"):
+        return None
+    return {**settings.KEDAI_BANK_TRANSFER, "reference": order.number,
+            "amount": str(Money(order.total, order.currency))}
 
 
 def _wording(document: Document, role: str) -> tuple[str, str, list[str]]:

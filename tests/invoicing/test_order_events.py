@@ -73,3 +73,28 @@ def test_shipping_and_cancelling_queue_their_notices(kopi):
     cancellation = Document.objects.get(kind=DocumentKind.CANCELLATION_NOTICE)
     assert cancellation.order == other
     assert "Not paid in time" in str(cancellation.data)
+
+
+@pytest.mark.django_db
+def test_the_buyers_invoice_mail_links_the_order_and_gives_bank_details(
+        kopi, settings, client):
+    settings.KEDAI_SITE_URL = "https://shop.example.my/"
+    settings.KEDAI_BANK_TRANSFER = {"bank": "Maybank", "account_name": "Kedai Siti",
+                                    "account_number": "5140 1234 5678"}
+    placed = checkout_complete(cart=cart_with((kopi.variants.get(), 2)),
+                               details=details(), checkout_key="k1")
+    mail = Message.objects.get(to_email="siti@example.my")
+    link = f"https://shop.example.my/order/{placed.token}/"
+    assert link in mail.body_text and f'href="{link}"' in mail.body_html
+    assert "Account number: 5140 1234 5678" in mail.body_text
+    assert f"Reference: {placed.order.number}" in mail.body_text
+    assert "Please transfer RM52.00" in mail.body_text  # 2 × 22.00 + 8.00
+    assert client.get(link.removeprefix("https://shop.example.my")).status_code == 200
+
+    cod = checkout_complete(cart=cart_with((kopi.variants.get(), 1)),
+                            details=details(payment_method="cod"),
+                            checkout_key="k2")
+    cod_mail = Message.objects.filter(to_email="siti@example.my").exclude(
+        pk=mail.pk).get()
+    assert "Account number" not in cod_mail.body_text
+    assert f"/order/{cod.token}/" in cod_mail.body_text

@@ -45,6 +45,8 @@ class Command(BaseCommand):
         self._demo_seller()
         password = self._owner_password()
         base = f"http://{host}:{port}"
+        if "KEDAI_SITE_URL" not in os.environ:  # links in the demo's emails
+            settings.KEDAI_SITE_URL = os.environ["KEDAI_SITE_URL"] = base
         sandbox_port = None
         if not settings.KEDAI_SANDBOX_URL:
             sandbox_port = int(port) + 1
