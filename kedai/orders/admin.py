@@ -5,9 +5,12 @@ from typing import TYPE_CHECKING
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from kedai.core.money import Money
 from kedai.orders.exceptions import OrderError
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from kedai.orders.services import order_change_status
+from kedai.payments.exceptions import PaymentError
+from kedai.payments.services import payment_mark_received
 from kedai.shipping.admin import ShipmentInline
 
 if TYPE_CHECKING:
@@ -50,10 +53,24 @@ def _status_action(status: str, label: "StrOrPromise"):
     return action
 
 
+@admin.action(description=_("Mark paid (offline payment received)"))
+def mark_paid_offline(modeladmin, request, queryset):
+    """Record the full offline payment, so the order gets its payment
+    record and charge receipt like any other payment."""
+    actor = f"staff {request.user.get_username()}"
+    for order in queryset:
+        try:
+            payment_mark_received(order=order,
+                                  amount=Money(order.total, order.currency),
+                                  reference=f"recorded by {actor}", actor=actor)
+        except (PaymentError, OrderError) as exc:
+            messages.error(request, f"{order.number}: {exc.message}")
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "created_at", "customer", "status", "total",
-                    "payment_method"]
+                    "payment_method", "shipping_source"]
     list_filter = ["status", "payment_method", "created_at"]
     search_fields = ["number", "email", "phone", "customer__name",
                      "customer__number"]
@@ -63,7 +80,7 @@ class OrderAdmin(admin.ModelAdmin):
     exclude = ["token_hash", "checkout_key"]
     inlines = [OrderLineInline, ShipmentInline, OrderEventInline]
     actions = [
-        _status_action(OrderStatus.PAID, _("Mark paid (offline payment received)")),
+        mark_paid_offline,
         _status_action(OrderStatus.PROCESSING, _("Mark processing")),
         _status_action(OrderStatus.SHIPPED, _("Mark shipped")),
         _status_action(OrderStatus.DELIVERED, _("Mark delivered")),
@@ -75,3 +92,11 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("shipping priced by"))
+    def shipping_source(self, order: Order) -> str:
+        """Where the shipping charge came from: the shop's own method, the
+        carrier's rate card, or a live carrier quote."""
+        quote = order.shipping_quote or {}
+        return {"store": _("shop method"), "rate_card": _("rate card"),
+                "live": _("live carrier quote")}.get(quote.get("source", ""), "—")

@@ -298,7 +298,10 @@ def _capture(*, order: Order, payment: Payment, source: str) -> None:
     if order.status == OrderStatus.AWAITING_PAYMENT and (
             order.total == payment.amount and order.currency == payment.currency):
         order_change_status(
-            order=order, to=OrderStatus.PAID, actor=f"payment:{payment.gateway}",
+            order=order, to=OrderStatus.PAID,
+            # Who: the staff member who recorded an offline payment, else
+            # the gateway that confirmed it.
+            actor=payment.actor or f"payment:{payment.gateway}",
             note=_("Paid by %(gateway)s, reference %(reference)s.")
             % {"gateway": payment.gateway, "reference": payment.reference})
         payment.pays_order = True

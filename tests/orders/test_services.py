@@ -76,11 +76,17 @@ def test_owner_changes_status_from_the_back_office(admin_client, order):
     assert page.status_code == 200
     assert "tracking history" in page.content.decode().lower()
     response = admin_client.post("/admin/orders/order/", {
-        "action": "mark_paid", "_selected_action": [order.pk]})
+        "action": "mark_paid_offline", "_selected_action": [order.pk]})
     assert response.status_code == 302
     order.refresh_from_db()
     assert order.status == "paid"
     assert order.events.last().actor == "staff admin"
+    # Recorded as a payment, with its charge receipt.
+    from kedai.invoicing.models import Document, DocumentKind
+    from kedai.payments.models import Payment
+
+    assert Payment.objects.get(order=order).amount == order.total
+    assert Document.objects.filter(order=order, kind=DocumentKind.RECEIPT).exists()
     admin_client.post("/admin/orders/order/", {
         "action": "mark_delivered", "_selected_action": [order.pk]})
     order.refresh_from_db()
