@@ -15,3 +15,14 @@ def rate_limit_exceeded(*, key: str, limit: int, window_seconds: int) -> bool:
         cache.set(full_key, 1, timeout=window_seconds)
         count = 1
     return count > limit
+
+
+def rate_limit_blocked(*, key: str, limit: int) -> bool:
+    """True when ``key`` already has ``limit`` events in its window (counted
+    with :func:`rate_limit_record`); counts nothing itself."""
+    return (cache.get(f"ratelimit:{key}") or 0) >= limit
+
+
+def rate_limit_record(*, key: str, window_seconds: int) -> None:
+    """Count one event (a failure, say) for ``key`` in a fixed window."""
+    rate_limit_exceeded(key=key, limit=0, window_seconds=window_seconds)

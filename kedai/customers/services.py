@@ -90,12 +90,15 @@ def customer_authenticate(*, identifier: str, password: str) -> Customer | None:
 
 
 def customer_set_password(*, customer: Customer, password: str,
-                          current_password: str | None = None) -> None:
+                          current_password: str | None = None,
+                          keep_token: str | None = None) -> None:
     """Set (or change) the customer's password, hashed with Argon2.
 
     A customer who has a password must give it (``current_password``);
     the new one must pass Django's password validators. Raises
-    ValidationError({field: ...}) and changes nothing otherwise.
+    ValidationError({field: ...}) and changes nothing otherwise. Every
+    other open sign-in (account links, unused sign-in links) ends, except
+    the account token ``keep_token`` the change was made from.
     """
     if customer.password and not check_password(current_password or "",
                                                  customer.password):
@@ -106,8 +109,13 @@ def customer_set_password(*, customer: Customer, password: str,
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
     customer.password = make_password(password)
-    Customer.objects.filter(pk=customer.pk).update(password=customer.password,
-                                                   updated_at=timezone.now())
+    with transaction.atomic():
+        Customer.objects.filter(pk=customer.pk).update(password=customer.password,
+                                                       updated_at=timezone.now())
+        others = SignInToken.objects.filter(customer=customer)
+        if keep_token and is_well_formed(keep_token):
+            others = others.exclude(token_hash=token_hash(keep_token))
+        others.delete()
 
 
 def customer_set_marketing_consent(*, customer: Customer, consent: bool) -> None:

@@ -8,6 +8,9 @@
 * Storefront POSTs carry no CSRF cookie, so they are checked with the
   browser's ``Sec-Fetch-Site`` / ``Origin`` headers instead.
 * The storefront never sets a cookie; one that slips through is removed.
+* Guessing capability URLs is throttled: a client whose token URLs gave
+  TOKEN_MISSES_PER_WINDOW "not found" answers gets 429 on token URLs for
+  the rest of the window (reliability.md SEC-06).
 """
 
 import logging
@@ -16,13 +19,22 @@ import re
 from django.conf import settings
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from kedai.cart.tokens import TOKEN_PATTERN
+from kedai.core.ratelimit import rate_limit_blocked, rate_limit_record
 from kedai.storefront.privacy import make_private
 
 logger = logging.getLogger(__name__)
 
 _TOKEN_PREFIX = re.compile(rf"^/s/(?P<token>{TOKEN_PATTERN})(?P<rest>/.*)$")
+# Every URL that carries a capability token (cart, checkout, order, account,
+# sign-in link, payment start/return), with or without a language prefix.
+_CAPABILITY_URL = re.compile(
+    rf"^/(?:[a-z]{{2}}/)?(?:s|checkout|order|account|sign-in|pay(?:/return/\w+)?)"
+    rf"/{TOKEN_PATTERN}/")
+TOKEN_MISSES_PER_WINDOW = 30
+TOKEN_MISS_WINDOW_SECONDS = 600
 _NOT_STOREFRONT = ("/admin/", "/office/", "/static/", "/media/")
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 # Gateways post callbacks and browser returns from their own sites; those
@@ -57,6 +69,30 @@ class ShopperTokenMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        capability = bool(_CAPABILITY_URL.match(request.path_info))
+        miss_key = f"token-miss:{request.META.get('REMOTE_ADDR', '')}"
+        if capability and rate_limit_blocked(key=miss_key,
+                                             limit=TOKEN_MISSES_PER_WINDOW):
+            return self._too_many(request)
+        response = self._handle(request)
+        if capability and response.status_code in (404, 410):
+            rate_limit_record(key=miss_key, window_seconds=TOKEN_MISS_WINDOW_SECONDS)
+        return response
+
+    def _too_many(self, request):
+        from django.shortcuts import render
+
+        request.shopper_token, request.is_storefront = None, True
+        response = render(request, "storefront/message.html", {
+            "title": _("Too many wrong links"),
+            "text": _("Too many links from your address were not found. Please "
+                      "wait a few minutes and try again."),
+        }, status=429)
+        response["Retry-After"] = str(TOKEN_MISS_WINDOW_SECONDS)
+        self._storefront_headers(request, response)
+        return make_private(response)
+
+    def _handle(self, request):
         request.shopper_token = None
         request.root_script_prefix = root = get_script_prefix()
         match = _TOKEN_PREFIX.match(request.path_info)

@@ -181,3 +181,18 @@ def test_a_customer_deletes_only_their_own_addresses(siti):
     assert not services.customer_address_delete(customer=siti, address_id=ali_home.pk)
     assert Address.objects.filter(pk=ali_home.pk).exists()
     assert services.customer_address_delete(customer=ali, address_id=ali_home.pk)
+
+
+@pytest.mark.django_db
+def test_a_password_change_ends_every_other_sign_in(siti):
+    """SEC-20: other account links and unused sign-in links stop working."""
+    here = services.account_access_issue(customer=siti)
+    elsewhere = services.account_access_issue(customer=siti)
+    services.signin_link_send(email="siti@example.my", build_url=str)
+    services.customer_set_password(customer=siti, password="a long passphrase " * 4,
+                                   keep_token=here)
+    assert services.account_access_get(token=here) == siti
+    assert services.account_access_get(token=elsewhere) is None
+    assert not SignInToken.objects.filter(kind=SignInToken.Kind.LINK).exists()
+    assert services.customer_authenticate(identifier="C-000001",
+                                          password="a long passphrase " * 4) == siti

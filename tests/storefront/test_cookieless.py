@@ -123,3 +123,31 @@ def test_tokens_never_reach_the_logs(client, cart_token, caplog):
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert cart_token not in text
     assert "/s/<token>/" in text
+
+
+@pytest.mark.django_db
+def test_guessing_token_urls_is_throttled_per_client(client, shop):
+    """SEC-06: 30 wrong capability links from one address, then 429 on
+    token URLs (even right ones) for the window; other clients and
+    token-free pages are unaffected."""
+    import secrets
+
+    from django.test import Client
+
+    from kedai.storefront.middleware import TOKEN_MISSES_PER_WINDOW
+
+    cart = client.post("/cart/add/", {"product": shop["kopi"].pk, "quantity": 1})
+    cart_url = cart["Location"]
+    guesses = ["/order/{}/", "/checkout/{}/details/", "/account/{}/", "/s/{}/cart/",
+               "/sign-in/{}/", "/ms/order/{}/"]
+    for number in range(TOKEN_MISSES_PER_WINDOW):
+        token = secrets.token_urlsafe(24)
+        response = client.get(guesses[number % len(guesses)].format(token))
+        assert response.status_code in (404, 410), response.status_code
+    blocked = client.get(f"/order/{secrets.token_urlsafe(24)}/")
+    assert blocked.status_code == 429 and blocked["Retry-After"] == "600"
+    assert blocked["Cache-Control"] == "private, no-store"
+    assert client.get(cart_url).status_code == 429  # even a real link, for now
+    assert client.get("/").status_code == 200  # token-free pages still work
+    other = Client(REMOTE_ADDR="10.9.8.7")
+    assert other.get(cart_url).status_code == 200

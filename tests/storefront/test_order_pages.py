@@ -38,6 +38,15 @@ def test_order_page_shows_status_lines_and_totals(client, placed):
     assert client.get(f"/order/{placed.token}/").get("X-Kedai-Cache") is None
 
 
+def test_order_page_masks_the_street_and_phone(client, placed):
+    """SEC-08: a long-lived link shows enough to recognise the delivery."""
+    body = client.get(f"/order/{placed.token}/").content.decode()
+    assert "Siti Aminah" in body and "50450 Kuala Lumpur" in body
+    assert "12 J…" in body and "12 Jalan Ampang" not in body
+    assert "+60 ••• ••• 89" in body and "123456789" not in body
+    assert "siti@example.my" not in body
+
+
 def test_wrong_order_token_is_a_404(client, placed):
     response = client.get("/order/" + "A" * 32 + "/")
     assert response.status_code == 404

@@ -67,3 +67,26 @@ def product_url(slug: str) -> str:
 def category_url(slug: str) -> str:
     """``{{ node.slug|category_url }}``: the category page, keeping the token."""
     return _slug_url("storefront:category", slug)
+
+
+# --- personal data on long-lived capability pages (reliability.md SEC-08) ------
+# The order page is reachable by whoever has its link for as long as the
+# order exists, so it shows enough to recognise the delivery, not the full
+# street address or phone number; those are in the buyer's own emails.
+
+
+@register.filter
+def mask_street(value: str) -> str:
+    """``12 Jalan Ampang`` → ``12 J…``: the start only."""
+    text = str(value or "").strip()
+    return text if len(text) <= 4 else f"{text[:4].rstrip()}…"
+
+
+@register.filter
+def mask_phone(value: str) -> str:
+    """``+60123456789`` → ``+60 ••• ••• 89``: country code and last two digits."""
+    text = str(value or "").strip()
+    if len(text) < 6:
+        return "•••"
+    country = text[:3] if text.startswith("+") else ""
+    return f"{country} ••• ••• {text[-2:]}".strip()

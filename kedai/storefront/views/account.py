@@ -173,7 +173,8 @@ def account_password(request, customer, token):
         try:
             customers.customer_set_password(
                 customer=customer, password=form.cleaned_data["password"],
-                current_password=form.cleaned_data.get("current_password"))
+                current_password=form.cleaned_data.get("current_password"),
+                keep_token=token)
         except ValidationError as exc:
             for field, errors in exc.error_dict.items():
                 form.add_error(field, errors)
