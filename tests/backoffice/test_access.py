@@ -58,3 +58,25 @@ def test_login_form_needs_the_csrf_token(staff_user):
     response = strict.post("/office/login/", {"username": "aisyah",
                                               "password": "pw-aisyah-2026"})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_failed_sign_ins_are_throttled_per_account(client, staff_user):
+    """SEC-19: after 10 failures the right password is refused too, with
+    429, until the window passes."""
+    from kedai.backoffice.views import FAILED_SIGN_INS_PER_WINDOW
+
+    for _attempt in range(FAILED_SIGN_INS_PER_WINDOW):
+        response = client.post("/office/login/", {"username": "aisyah",
+                                                  "password": "guess"})
+        assert response.status_code == 200
+        assert "did not match" in response.content.decode()
+    response = client.post("/office/login/", {"username": "aisyah",
+                                              "password": "pw-aisyah-2026"})
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    assert other.post("/office/login/", {"username": "aisyah",
+                                         "password": "pw-aisyah-2026"}
+                      ).status_code == 429  # per account, from anywhere
