@@ -1,7 +1,7 @@
 """Orders and the order tracking database (every status change, kept)."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kedai.catalog.models import Variant
@@ -87,12 +87,20 @@ class OrderLine(models.Model):
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
     tax_kind = models.CharField(max_length=10)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    # How many of ``quantity`` were refunded, and how many of those (or of
+    # a cancelled order's) went back to stock; never more than bought.
+    quantity_refunded = models.PositiveIntegerField(_("refunded"), default=0)
+    quantity_restocked = models.PositiveIntegerField(_("restocked"), default=0)
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1),
                                    name="orderline_quantity_gte_1"),
+            models.CheckConstraint(condition=Q(quantity_refunded__lte=F("quantity")),
+                                   name="orderline_refunded_lte_quantity"),
+            models.CheckConstraint(condition=Q(quantity_restocked__lte=F("quantity")),
+                                   name="orderline_restocked_lte_quantity"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from kedai.catalog.models import Variant
 from kedai.catalog.services import product_refresh
 from kedai.invoicing.services import order_cancelled
 from kedai.orders.exceptions import OrderError
-from kedai.orders.models import Order, OrderEvent, OrderStatus
+from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 
 S = OrderStatus
 # Where an order may go from each status. Cancelling gives the stock back.
@@ -80,3 +80,128 @@ def order_cancel_unpaid_expired(*, now=None) -> int:
             continue  # paid or cancelled in the meantime
         cancelled += 1
     return cancelled
+
+
+# --- back-office additions: notes, refunded lines, restocking ---------------------
+
+
+def order_note_add(*, order: Order, note: str, actor: str) -> OrderEvent:
+    """Add an internal note to the order's tracking history.
+
+    The note is an event whose status does not change (from = to = the
+    current status). Refuses an empty note with OrderError. Never visible
+    to the customer, never mailed.
+    """
+    text = note.strip()
+    if not text:
+        raise OrderError(_("Write a note first."), code="note")
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        return OrderEvent.objects.create(order=locked, status_from=locked.status,
+                                         status_to=locked.status, actor=actor[:100],
+                                         note=text)
+
+
+def order_lines_refund_reserve(*, order: Order, quantities: dict[int, int]) -> None:
+    """Count ``quantities`` ({line id: n}) of the order's lines as refunded.
+
+    Each line is raised with a conditional ``UPDATE … WHERE
+    quantity_refunded + n <= quantity``, so two refunds racing can never
+    refund a line more often than it was bought. Raises OrderError (and
+    changes nothing) if a line is not the order's, n is not positive or
+    too many. Moves no money and no stock: the caller refunds the payment
+    next and calls :func:`order_lines_refund_release` if that fails.
+    """
+    if not quantities:
+        raise OrderError(_("Choose at least one line to refund."), code="lines")
+    with transaction.atomic():
+        Order.objects.select_for_update().get(pk=order.pk)
+        for line_id, count in sorted(quantities.items()):
+            if count < 1:
+                raise OrderError(_("Quantities must be whole numbers above 0."),
+                                 code="quantity")
+            done = OrderLine.objects.filter(
+                pk=line_id, order_id=order.pk,
+                quantity_refunded__lte=F("quantity") - count,
+            ).update(quantity_refunded=F("quantity_refunded") + count)
+            if not done:
+                raise OrderError(
+                    _("Line %(line)s has fewer than %(count)d left to refund.")
+                    % {"line": _line_label(line_id), "count": count},
+                    code="too_many")
+
+
+def order_lines_refund_release(*, order: Order, quantities: dict[int, int]) -> None:
+    """Undo :func:`order_lines_refund_reserve` after a refused refund."""
+    with transaction.atomic():
+        for line_id, count in sorted(quantities.items()):
+            OrderLine.objects.filter(
+                pk=line_id, order_id=order.pk, quantity_refunded__gte=count,
+            ).update(quantity_refunded=F("quantity_refunded") - count)
+
+
+def order_lines_returned(*, order: Order, restock: dict[int, int], actor: str,
+                         note: str) -> OrderEvent:
+    """Record refunded lines in the tracking history and restock some.
+
+    One transaction: ``restock`` ({line id: n}) goes back to the variants'
+    stock with ``stock = stock + n`` (a line is restocked at most as often
+    as it was refunded, by a conditional update; a line whose variant was
+    deleted is counted but has nothing to restock), the products are
+    refreshed, and an event by ``actor`` with ``note`` is written. Raises
+    OrderError and changes nothing on a bad quantity.
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        product_ids: set[int] = set()
+        for line_id, count in sorted(restock.items()):
+            if count < 1:
+                continue
+            done = OrderLine.objects.filter(
+                pk=line_id, order_id=locked.pk,
+                quantity_restocked__lte=F("quantity_refunded") - count,
+            ).update(quantity_restocked=F("quantity_restocked") + count)
+            if not done:
+                raise OrderError(
+                    _("Line %(line)s cannot go back to stock more often than "
+                      "it was refunded.") % {"line": _line_label(line_id)},
+                    code="restock")
+            line = OrderLine.objects.select_related("variant").get(pk=line_id)
+            if line.variant_id is not None:
+                Variant.objects.filter(pk=line.variant_id).update(
+                    stock=F("stock") + count)
+                product_ids.add(line.variant.product_id)  # type: ignore[union-attr]
+        product_refresh(product_ids=product_ids)
+        return OrderEvent.objects.create(order=locked, status_from=locked.status,
+                                         status_to=locked.status, actor=actor[:100],
+                                         note=note)
+
+
+def order_cancel(*, order: Order, reason: str, actor: str) -> Order:
+    """Cancel ``order`` with ``reason`` through :func:`order_change_status`.
+
+    The status change gives every bought unit back to stock; lines already
+    restocked by a refund are taken off again in the same transaction, so
+    nothing is restocked twice. Raises OrderError (nothing changed) when
+    the order may not be cancelled (shipped, delivered, refunded).
+    """
+    with transaction.atomic():
+        changed = order_change_status(order=order, to=S.CANCELLED, actor=actor,
+                                      note=reason.strip())
+        lines = list(OrderLine.objects.filter(order_id=order.pk)
+                     .select_related("variant"))
+        product_ids = set()
+        for line in lines:
+            if line.quantity_restocked and line.variant_id is not None:
+                Variant.objects.filter(pk=line.variant_id).update(
+                    stock=F("stock") - line.quantity_restocked)
+                product_ids.add(line.variant.product_id)  # type: ignore[union-attr]
+        OrderLine.objects.filter(order_id=order.pk).update(
+            quantity_restocked=F("quantity"))
+        product_refresh(product_ids=product_ids)
+    return changed
+
+
+def _line_label(line_id: int) -> str:
+    line = OrderLine.objects.filter(pk=line_id).only("sku").first()
+    return line.sku if line else str(line_id)

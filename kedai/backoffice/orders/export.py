@@ -1,0 +1,66 @@
+"""The orders list's selection as CSV, safe to open in a spreadsheet.
+
+Text cells that a spreadsheet would run as a formula (starting with
+``= + - @``, tab, carriage return or NUL) get a leading ``'``
+(reliability.md §3.8); amounts are numbers and are left alone, so a
+negative number stays a number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from kedai.orders.models import Order, OrderStatus
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+HEADER = [
+    "Order number", "Placed at", "Status", "Payment", "Fulfilment",
+    "Customer ID", "Name", "Email", "Phone", "Shipping name", "Address line 1",
+    "Address line 2", "City", "Postcode", "State", "Payment method",
+    "Shipping method", "Carriers", "Tracking numbers", "Items", "Subtotal",
+    "Shipping", "Tax", "Total", "Currency",
+]
+
+
+def cell_escape(value: str) -> str:
+    """Prefix a text cell with ``'`` if a spreadsheet would run it."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _row(order: Order) -> list[str]:
+    ship = order.shipping_address or {}
+    shipments = list(order.shipments.all())
+    text = [
+        order.number,
+        timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"),
+        str(OrderStatus(order.status).label),
+        getattr(order, "payment_state", ""),
+        getattr(order, "fulfilment_state", ""),
+        order.customer.number,
+        order.customer.name,
+        order.email, order.phone,
+        ship.get("name", ""), ship.get("line1", ""), ship.get("line2", ""),
+        ship.get("city", ""), ship.get("postcode", ""), ship.get("state_code", ""),
+        order.payment_method, order.shipping_method,
+        ", ".join(dict.fromkeys(s.get_carrier_display() for s in shipments)),
+        ", ".join(p.tracking_number for s in shipments for p in s.parcels.all()),
+        "; ".join(f"{line.quantity} x {line.sku}" for line in order.lines.all()),
+    ]
+    numbers = [order.subtotal, order.shipping_total, order.tax_total, order.total]
+    return ([cell_escape(str(v)) for v in text] + [str(n) for n in numbers]
+            + [order.currency])
+
+
+def orders_csv(orders: Iterable[Order]) -> str:
+    """The orders as CSV text (UTF-8 BOM added by the view for Excel)."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for order in orders:
+        writer.writerow(_row(order))
+    return out.getvalue()
