@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
 
 from kedai.catalog import services
 from kedai.catalog.images import ImageProcessingError
@@ -17,12 +18,12 @@ from kedai.catalog.models import (
 
 
 @admin.register(TaxClass)
-class TaxClassAdmin(admin.ModelAdmin):
+class TaxClassAdmin(ModelAdmin):
     list_display = ["name", "code", "kind", "rate"]
     search_fields = ["name", "code"]
 
 
-class ChildCategoryInline(admin.TabularInline):
+class ChildCategoryInline(TabularInline):
     model = Category
     fk_name = "parent"
     fields = ["name", "slug", "position", "is_active"]
@@ -32,7 +33,7 @@ class ChildCategoryInline(admin.TabularInline):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ModelAdmin):
     list_display = ["name", "parent", "slug", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active", "parent"]
@@ -53,7 +54,7 @@ class CategoryAdmin(admin.ModelAdmin):
         services.catalog_changed()
 
 
-class VariantInline(admin.TabularInline):
+class VariantInline(TabularInline):
     model = Variant
     extra = 0
     min_num = 1
@@ -62,7 +63,7 @@ class VariantInline(admin.TabularInline):
               "is_active", "position"]
 
 
-class ProductImageInline(admin.TabularInline):
+class ProductImageInline(TabularInline):
     model = ProductImage
     extra = 0
     fields = ["preview", "image", "alt_text", "position"]
@@ -76,7 +77,7 @@ class ProductImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ModelAdmin):
     list_display = ["name", "category", "price", "in_stock", "is_active", "updated_at"]
     list_filter = ["is_active", "in_stock", "category", "tax_class"]
     list_select_related = ["category"]
@@ -135,7 +136,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(FrontPage)
-class FrontPageAdmin(admin.ModelAdmin):
+class FrontPageAdmin(ModelAdmin):
     """The one front-page row: branding, banner, featured items, search boxes."""
 
     autocomplete_fields = ["featured_products", "hero_link_category"]

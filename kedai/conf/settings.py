@@ -375,10 +375,41 @@ LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"
 
 # --- Reports (kedai.reports) -------------------------------------------------------
+# Stock at or below this is "low" unless a variant has its own threshold
+# (set on /office/reports/low-stock/).
+KEDAI_LOW_STOCK_THRESHOLD = env.int("KEDAI_LOW_STOCK_THRESHOLD", default=5)
+# The daily low-stock digest goes out at the first run of `low_stock_digest`
+# at or after this hour, shop time (0-23); at most one digest a day.
+KEDAI_LOW_STOCK_DIGEST_HOUR = env.int("KEDAI_LOW_STOCK_DIGEST_HOUR", default=8)
 
 # --- Data downloads and uploads (kedai.dataio) -------------------------------------
+# Uploads and finished background exports live here under generated names,
+# outside MEDIA_ROOT (which may be served publicly).
+KEDAI_DATAIO_DIR = Path(env("KEDAI_DATAIO_DIR", default=str(VAR_DIR / "dataio")))
+# Uploads over this size are refused before they are parsed.
+KEDAI_DATAIO_MAX_UPLOAD_BYTES = env.int("KEDAI_DATAIO_MAX_UPLOAD_BYTES",
+                                        default=20 * 2**20)
+# Uploads with more data rows than this are refused (split the file).
+KEDAI_DATAIO_MAX_ROWS = env.int("KEDAI_DATAIO_MAX_ROWS", default=200_000)
+# Exports and uploads of this many rows or more run in the background.
+KEDAI_DATAIO_BACKGROUND_ROWS = env.int("KEDAI_DATAIO_BACKGROUND_ROWS", default=10_000)
+# A backup archive uploaded for restore may be this large.
+KEDAI_DATAIO_MAX_BACKUP_BYTES = env.int("KEDAI_DATAIO_MAX_BACKUP_BYTES",
+                                        default=2 * 2**30)
+# The preview page lists this many changes (the count covers all).
+KEDAI_DATAIO_PREVIEW_ROWS = env.int("KEDAI_DATAIO_PREVIEW_ROWS", default=1000)
 
 # --- Shop settings (kedai.shopsettings) ---------------------------------------------
+# The admin's theme (django-unfold): the back office links back to /office/.
+UNFOLD = {
+    "SITE_TITLE": "Kedai admin",
+    "SITE_HEADER": "Kedai admin",
+    "SITE_URL": "/office/",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": True,
+    "SIDEBAR": {"show_search": True, "show_all_applications": True},
+    "STYLES": ["kedai.shopsettings.theme.admin_stylesheet"],
+}
 
 # --- Sandbox (kedai.sandbox): simulated gateways and carriers for demo and tests --
 # Base URL of the running simulator (python -m kedai.sandbox); empty = not used.

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin
 
 from kedai.invoicing.einvoice import (
     EInvoiceError,
@@ -23,7 +24,7 @@ from kedai.invoicing.snapshot import seller_snapshot
 
 
 @admin.register(SellerProfile)
-class SellerProfileAdmin(admin.ModelAdmin):
+class SellerProfileAdmin(ModelAdmin):
     fieldsets = [
         (_("Legal identity (printed on every document)"), {"fields": [
             "legal_name", "registration_number", "sst_number", "tin",
@@ -48,7 +49,7 @@ def _download(content: str | bytes, filename: str, content_type: str) -> HttpRes
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ModelAdmin):
     list_display = ["number", "kind", "order", "issued_at", "amount", "downloads",
                     "notes"]
     list_filter = ["kind"]

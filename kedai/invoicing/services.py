@@ -37,6 +37,7 @@ from kedai.notifications.attachments import Attachment
 from kedai.notifications.services import message_queue
 from kedai.orders.models import Order
 from kedai.orders.tokens import order_token
+from kedai.shopsettings.selectors import email_wording_apply
 
 logger = logging.getLogger(__name__)
 ATTACHMENT_SOURCE = "invoicing.document"
@@ -305,6 +306,15 @@ def _wording(document: Document, role: str) -> tuple[str, str, list[str]]:
                     "(credit note %(number)s)") % values
         intro = _("A refund of %(amount)s has been issued; credit note "
                   "%(number)s is attached.") % values
+    # The owner's wording from the back office, where set; the footer
+    # closes the message, after the built-in paragraphs.
+    custom = email_wording_apply(kind=kind, role=role, data=d,
+                                 number=document.number)
+    if custom is not None:
+        subject = custom.subject or subject
+        intro = custom.intro or intro
+        if custom.footer:
+            paragraphs.append(custom.footer)
     return subject, intro, paragraphs
 
 

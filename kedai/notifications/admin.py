@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from unfold.admin import ModelAdmin, TabularInline
 
 from kedai.notifications.models import (
     DeliveryAttempt,
@@ -26,7 +27,7 @@ def _html_preview(html: str) -> str:
         'height:480px;border:1px solid #ccc;background:#fff"></iframe>', html)
 
 
-class DeliveryAttemptInline(admin.TabularInline):
+class DeliveryAttemptInline(TabularInline):
     model = DeliveryAttempt
     extra = 0
     can_delete = False
@@ -38,7 +39,7 @@ class DeliveryAttemptInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ModelAdmin):
     list_display = ["created_at", "kind", "reference", "to_email", "subject",
                     "status", "attempts", "next_attempt_at", "sent_at",
                     "short_error"]
@@ -108,7 +109,7 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(MailboxMessage)
-class MailboxMessageAdmin(admin.ModelAdmin):
+class MailboxMessageAdmin(ModelAdmin):
     list_display = ["created_at", "to", "subject", "attachment_count"]
     search_fields = ["to", "subject"]
     fields = readonly_fields = ("created_at", "from_email", "to", "subject",

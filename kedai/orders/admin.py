@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
 
 from kedai.core.money import Money
 from kedai.orders.exceptions import OrderError
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
@@ -28,7 +29,7 @@ class OrderLineInline(admin.TabularInline):
         return False
 
 
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(TabularInline):
     model = OrderEvent
     extra = 0
     can_delete = False
@@ -68,7 +69,7 @@ def mark_paid_offline(modeladmin, request, queryset):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ModelAdmin):
     list_display = ["number", "created_at", "customer", "status", "total",
                     "payment_method", "shipping_source"]
     list_filter = ["status", "payment_method", "created_at"]
@@ -98,5 +99,5 @@ class OrderAdmin(admin.ModelAdmin):
         """Where the shipping charge came from: the shop's own method, the
         carrier's rate card, or a live carrier quote."""
         quote = order.shipping_quote or {}
-        return {"store": _("shop method"), "rate_card": _("rate card"),
-                "live": _("live carrier quote")}.get(quote.get("source", ""), "—")
+        return str({"store": _("shop method"), "rate_card": _("rate card"),
+                    "live": _("live carrier quote")}.get(quote.get("source", ""), "—"))

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from unfold.admin import ModelAdmin, TabularInline
 
 from kedai.core.money import Money
 from kedai.orders.models import Order
@@ -32,7 +33,7 @@ from kedai.payments.settlement import (
 )
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(TabularInline):
     extra = 0
     can_delete = False
 
@@ -71,7 +72,7 @@ class RefundForm(forms.Form):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ModelAdmin):
     list_display = ("reference", "order", "gateway", "status", "amount", "currency",
                     "refunded_amount", "fee", "flag", "created_at")
     list_filter = ("gateway", "status", "flag")
@@ -161,7 +162,7 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CallbackLog)
-class CallbackLogAdmin(admin.ModelAdmin):
+class CallbackLogAdmin(ModelAdmin):
     list_display = ("created_at", "gateway", "kind", "verified", "outcome", "payment")
     list_filter = ("gateway", "kind", "verified")
     search_fields = ("outcome", "payment__reference")
@@ -189,7 +190,7 @@ class SettlementLineInline(ReadOnlyInline):
 
 
 @admin.register(SettlementReport)
-class SettlementReportAdmin(admin.ModelAdmin):
+class SettlementReportAdmin(ModelAdmin):
     list_display = ("created_at", "gateway", "file_name", "file_format", "period_end")
     readonly_fields = ("gateway", "file_name", "file_format", "uploaded_by",
                        "period_end", "created_at")

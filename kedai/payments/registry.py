@@ -3,7 +3,9 @@
 ``KEDAI_PAYMENT_GATEWAYS`` has the shape of Django's ``STORAGES``:
 ``{"billplz": {"BACKEND": "kedai.payments.gateways.billplz.BillplzGateway",
 "OPTIONS": {...}}}``. ``KEDAI_PAYMENT_METHODS`` lists the codes offered
-to shoppers, in order. Nothing is read at import time.
+to shoppers, in order. The owner's switches in the back office
+(``kedai.shopsettings``) can withhold a listed method and point a gateway
+at the sandbox. Nothing is read at import time.
 """
 
 from __future__ import annotations
@@ -35,28 +37,48 @@ def _offline_info(code: str) -> PaymentMethodInfo:
 
 
 def gateway_get(code: str) -> PaymentGateway | None:
-    """The configured adapter for ``code``, or None if there is none."""
+    """The configured adapter for ``code``, or None if there is none.
+
+    A gateway the owner switched to the sandbox gets no BASE_URL. Switching
+    a method off does not remove its adapter: callbacks of payments already
+    started still need it.
+    """
+    from kedai.shopsettings.selectors import gateway_options
+
     conf = getattr(settings, "KEDAI_PAYMENT_GATEWAYS", {}).get(code)
     if not conf:
         return None
     backend = import_string(conf["BACKEND"])
-    return backend(code, conf.get("OPTIONS", {}))
+    return backend(code, gateway_options(code, conf.get("OPTIONS", {})))
 
 
 def payment_methods() -> list[PaymentMethodInfo]:
-    """The methods enabled in ``KEDAI_PAYMENT_METHODS``, in that order.
+    """The methods enabled in ``KEDAI_PAYMENT_METHODS``, in that order,
+    less those the owner switched off in the back office.
 
     Offline methods are always known; an online method needs an entry in
     ``KEDAI_PAYMENT_GATEWAYS``. Unknown codes are left out (the system
     check reports them).
     """
+    from kedai.shopsettings.selectors import payment_codes_offered
+
     methods = []
-    for code in settings.KEDAI_PAYMENT_METHODS:
+    for code in payment_codes_offered(settings.KEDAI_PAYMENT_METHODS):
         if code in OFFLINE_METHODS:
             methods.append(_offline_info(code))
         elif (gateway := gateway_get(code)) is not None:
             methods.append(PaymentMethodInfo(code, str(gateway.label), online=True))
     return methods
+
+
+def method_label(code: str) -> str:
+    """The shopper-facing name of a payment method, offered or not (a
+    receipt names the method a payment was made with, even one switched
+    off since)."""
+    if code in OFFLINE_METHODS:
+        return _offline_info(code).label
+    gateway = gateway_get(code)
+    return str(gateway.label) if gateway is not None else code
 
 
 def online_methods() -> list[PaymentMethodInfo]:

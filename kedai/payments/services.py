@@ -48,8 +48,8 @@ from kedai.payments.ports import (
 from kedai.payments.registry import (
     OFFLINE_METHODS,
     gateway_get,
+    method_label,
     online_methods,
-    payment_methods,
 )
 
 logger = logging.getLogger("kedai.payments")
@@ -324,9 +324,8 @@ def _on_captured(payment: Payment) -> None:
     send mail directly.
     """
     logger.info("order %s paid by payment %s", payment.order_id, payment.reference)
-    method = next((m for m in payment_methods() if m.code == payment.gateway), None)
     payment_captured(payment.order, amount=Money(payment.amount, payment.currency),
-                     method_label=str(method.label) if method else payment.gateway,
+                     method_label=method_label(payment.gateway),
                      reference=(payment.transaction_id or payment.gateway_reference
                                 or payment.reference))
 

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from unfold.admin import ModelAdmin, TabularInline
 
 from kedai.orders.models import OrderStatus
 from kedai.shipping.exceptions import RateCardInvalid, ShippingError
@@ -61,7 +62,7 @@ class ShippingMethodForm(forms.ModelForm):
                   "max_weight_kg", "is_active", "position"]
 
 
-class MethodBandInline(admin.TabularInline):
+class MethodBandInline(TabularInline):
     model = MethodBand
     extra = 0
     fields = ["zone", "up_to_kg", "charge"]
@@ -79,7 +80,7 @@ def warn_weightless_products(request: HttpRequest) -> None:
 
 
 @admin.register(ShippingMethod)
-class ShippingMethodAdmin(admin.ModelAdmin):
+class ShippingMethodAdmin(ModelAdmin):
     form = ShippingMethodForm
     inlines = [MethodBandInline]
     list_display = ["name", "kind", "zones_served", "charge", "free_over", "eta",
@@ -99,7 +100,7 @@ class ShippingMethodAdmin(admin.ModelAdmin):
 # --- rate cards -------------------------------------------------------------------
 
 
-class RateBandInline(admin.TabularInline):
+class RateBandInline(TabularInline):
     model = RateBand
     extra = 0
     can_delete = False
@@ -133,7 +134,7 @@ class RateCardConfirmForm(forms.Form):
 
 
 @admin.register(RateCard)
-class RateCardAdmin(admin.ModelAdmin):
+class RateCardAdmin(ModelAdmin):
     inlines = [RateBandInline]
     list_display = ["__str__", "carrier", "version", "effective_date", "is_active",
                     "created_at", "csv_links"]
@@ -248,7 +249,7 @@ class ShipmentForm(forms.ModelForm):
         fields = ["order", "carrier"]
 
 
-class ShipmentParcelInline(admin.TabularInline):
+class ShipmentParcelInline(TabularInline):
     model = ShipmentParcel
     extra = 0
     can_delete = False
@@ -266,7 +267,7 @@ class ShipmentParcelInline(admin.TabularInline):
 
 
 @admin.register(Shipment)
-class ShipmentAdmin(admin.ModelAdmin):
+class ShipmentAdmin(ModelAdmin):
     """Record a shipment (order becomes shipped); read recorded ones."""
 
     form = ShipmentForm
@@ -346,7 +347,7 @@ class ShipmentAdmin(admin.ModelAdmin):
             reverse("admin:shipping_shipment_change", args=[obj.pk]))
 
 
-class ShipmentInline(admin.TabularInline):
+class ShipmentInline(TabularInline):
     """Shipments on the order page (for ``OrderAdmin.inlines``)."""
 
     model = Shipment

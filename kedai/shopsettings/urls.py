@@ -1,4 +1,17 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from kedai.shopsettings import views
 
 app_name = "shopsettings"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("identity/", views.identity, name="identity"),
+    path("front-page/", views.front_page, name="front_page"),
+    path("shipping/", views.shipping, name="shipping"),
+    path("payments/", views.payments, name="payments"),
+    path("payments/<slug:code>/", views.payment_switch, name="payment_switch"),
+    path("numbering/", views.numbering, name="numbering"),
+    path("emails/", views.emails, name="emails"),
+    path("emails/<slug:event>/", views.email_edit, name="email_edit"),
+    path("emails/<slug:event>/test/", views.email_test_send, name="email_test_send"),
+]
