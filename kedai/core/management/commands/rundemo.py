@@ -104,6 +104,8 @@ class Command(BaseCommand):
         """Scheduled upkeep (cron's job in production, see docs)."""
         call_command("cancel_unpaid_orders", verbosity=0)
         call_command("purge_carts", verbosity=0)
+        # At most one low-stock digest a day, from 08:00 shop time.
+        call_command("low_stock_digest", verbosity=0)
         # Mail whose task wake-up was lost still goes out (docs/notifications.md).
         call_command("outbox_deliver", verbosity=0)
         call_command("purge_checkouts", verbosity=0)
