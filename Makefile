@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-dataio clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/storefront.py
+
+bench-dataio: $(BIN)/.installed
+	$(BIN)/python bench/dataio.py
 
 clean:
 	rm -rf $(VENV) var
