@@ -228,3 +228,17 @@ def screenshot():
         page.set_viewport_size(DESKTOP)
 
     return take
+
+
+@pytest.fixture
+def office_browser(playwright_driver, chromium_executable):
+    """A page in Chromium for the back office: cookies allowed (staff sign
+    in with Django's session), downloads accepted."""
+    browser = playwright_driver.chromium.launch(
+        executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS)
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True,
+                                  locale="en-GB")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+    browser.close()

@@ -13,22 +13,9 @@ from playwright.sync_api import expect
 
 from kedai.backoffice.roles import OWNER, roles_sync
 from kedai.catalog.models import Product, Variant
-from tests.e2e.conftest import CHROMIUM_ARGS, DESKTOP
 from tests.factories import CategoryFactory, make_product
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def office_browser(playwright_driver, chromium_executable):
-    browser = playwright_driver.chromium.launch(
-        executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS)
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True,
-                                  locale="en-GB")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-    browser.close()
 
 
 def test_owner_uploads_an_edited_sheet_previews_and_applies(

@@ -15,22 +15,9 @@ from kedai.notifications.models import Message
 from kedai.orders.models import OrderStatus
 from kedai.shipping.models import ShipmentParcel
 from tests.backoffice.orders.conftest import pay, place
-from tests.e2e.conftest import CHROMIUM_ARGS, DESKTOP
 from tests.factories import flat_shipping
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def office_browser(playwright_driver, chromium_executable):
-    browser = playwright_driver.chromium.launch(
-        executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS)
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True,
-                                  locale="en-GB")
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
-    browser.close()
 
 
 def test_sign_in_fulfil_with_a_scanned_number_and_print_the_slip(

@@ -18,13 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kedai.checkout.models import Checkout
 from kedai.checkout.services import checkout_sign_in, order_token
 from kedai.customers import services as customers
-from kedai.customers.exceptions import CustomerError
 from kedai.customers.models import Address
 from kedai.storefront.checkout_forms import PasswordForm, SignInForm, SignInLinkForm
 from kedai.storefront.privacy import capability_page
 from kedai.storefront.shopper import root_url
+from kedai.storefront.signin import password_sign_in, sign_in_link_send
 from kedai.storefront.views.cart import SeeOther
-from kedai.storefront.views.checkout import password_sign_in_allowed
 
 ORDERS_SHOWN = 50
 
@@ -51,36 +50,13 @@ def account_sign_in(request):
     status, link_sent = 200, False
     if request.method == "POST" and "email" in request.POST:
         link_form = SignInLinkForm(request.POST)
-        status = 422
-        if link_form.is_valid():
-            try:
-                customers.signin_link_send(
-                    email=link_form.cleaned_data["email"],
-                    build_url=lambda t: request.build_absolute_uri(
-                        root_url(request, "storefront:signin_link", token=t)))
-            except CustomerError as exc:
-                link_form.add_error(None, exc.message)
-                status = 429 if exc.code == "rate_limited" else 422
-            else:
-                link_sent, status = True, 200
+        link_sent, status = sign_in_link_send(request, link_form)
     elif request.method == "POST":
         form = SignInForm(request.POST)
-        status = 422
-        if form.is_valid():
-            identifier = form.cleaned_data["identifier"]
-            if not password_sign_in_allowed(request, identifier):
-                form.add_error(None, _("Too many attempts. Please wait 15 minutes, "
-                                       "or ask for a sign-in link by email."))
-                status = 429
-            else:
-                customer = customers.customer_authenticate(
-                    identifier=identifier, password=form.cleaned_data["password"])
-                if customer is None:
-                    form.add_error(None, _("That customer ID or email and password "
-                                           "do not match."))
-                else:
-                    token = customers.account_access_issue(customer=customer)
-                    return SeeOther(_account_url(request, token))
+        customer, status = password_sign_in(request, form)
+        if customer is not None:
+            token = customers.account_access_issue(customer=customer)
+            return SeeOther(_account_url(request, token))
     return render(request, "storefront/account/sign_in.html", {
         "form": form, "link_form": link_form, "link_sent": link_sent},
         status=status)

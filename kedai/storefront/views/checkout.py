@@ -20,11 +20,9 @@ from django.views.decorators.http import require_http_methods
 from kedai.checkout import services
 from kedai.checkout.exceptions import CheckoutError, TotalChanged
 from kedai.checkout.models import Checkout
-from kedai.core.ratelimit import rate_limit_exceeded
 from kedai.core.templatetags.money import money
 from kedai.customers import services as customers
 from kedai.customers.addressing import STATE_NAMES
-from kedai.customers.exceptions import CustomerError
 from kedai.customers.models import Address
 from kedai.storefront.checkout_forms import (
     CheckoutDetailsForm,
@@ -35,11 +33,10 @@ from kedai.storefront.checkout_forms import (
 )
 from kedai.storefront.privacy import capability_page
 from kedai.storefront.shopper import root_url
+from kedai.storefront.signin import password_sign_in, sign_in_link_send
 from kedai.storefront.views.cart import SeeOther, cart_post
 
 STEPS = ("identify", "details", "delivery", "review")
-# Password attempts per customer identifier and per client address.
-SIGN_INS_PER_15_MINUTES = 10
 
 
 def _step_url(request, token: str, step: str) -> str:
@@ -108,19 +105,6 @@ def _render(request, template, checkout, token, context, status=200):
     }, status=status)
 
 
-def password_sign_in_allowed(request, identifier: str) -> bool:
-    """Count one password attempt; False once this client or this account
-    made too many (guessing passwords)."""
-    client = request.META.get("REMOTE_ADDR", "")
-    who = identifier.strip().lower()[:254]
-    limit, window = SIGN_INS_PER_15_MINUTES, 900
-    over_client = rate_limit_exceeded(key=f"signin:ip:{client}", limit=limit,
-                                      window_seconds=window)
-    over_account = rate_limit_exceeded(key=f"signin:id:{who}", limit=limit,
-                                       window_seconds=window)
-    return not (over_client or over_account)
-
-
 @checkout_step("identify")
 def checkout_identify(request, checkout, token):
     """Returning customers sign in (password or emailed link); anyone can
@@ -128,23 +112,10 @@ def checkout_identify(request, checkout, token):
     form = SignInForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            identifier = form.cleaned_data["identifier"]
-            if not password_sign_in_allowed(request, identifier):
-                form.add_error(None, _("Too many attempts. Please wait 15 minutes, "
-                                       "or ask for a sign-in link by email."))
-                status = 429
-            else:
-                customer = customers.customer_authenticate(
-                    identifier=identifier, password=form.cleaned_data["password"])
-                if customer is None:
-                    form.add_error(None, _("That customer ID or email and password "
-                                           "do not match."))
-                else:
-                    new = services.checkout_sign_in(checkout=checkout,
-                                                    customer=customer)
-                    return SeeOther(_step_url(request, new, "details"))
+        customer, status = password_sign_in(request, form)
+        if customer is not None:
+            new = services.checkout_sign_in(checkout=checkout, customer=customer)
+            return SeeOther(_step_url(request, new, "details"))
     return _render(request, "identify.html", checkout, token, {
         "form": form, "link_form": SignInLinkForm()}, status=status)
 
@@ -155,18 +126,7 @@ def checkout_signin_link(request, checkout, token):
     if request.method != "POST":
         return SeeOther(_step_url(request, token, "identify"))
     link_form = SignInLinkForm(request.POST)
-    sent, status = False, 422
-    if link_form.is_valid():
-        try:
-            customers.signin_link_send(
-                email=link_form.cleaned_data["email"], checkout_id=checkout.pk,
-                build_url=lambda t: request.build_absolute_uri(
-                    root_url(request, "storefront:signin_link", token=t)))
-        except CustomerError as exc:
-            link_form.add_error(None, exc.message)
-            status = 429 if exc.code == "rate_limited" else 422
-        else:
-            sent, status = True, 200
+    sent, status = sign_in_link_send(request, link_form, checkout_id=checkout.pk)
     return _render(request, "identify.html", checkout, token, {
         "form": SignInForm(), "link_form": link_form, "link_sent": sent},
         status=status)
