@@ -9,7 +9,7 @@ from kedai.catalog.models import Variant
 from kedai.dataio.exceptions import DataError
 from kedai.dataio.importers import upload_apply, upload_preview
 from kedai.dataio.readers import sheet_read
-from tests.dataio.helpers import csv_bytes, sheet_of
+from tests.dataio.upload_files import csv_bytes, sheet_of
 
 pytestmark = pytest.mark.django_db
 

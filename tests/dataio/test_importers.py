@@ -11,7 +11,7 @@ from kedai.customers.models import Customer
 from kedai.customers.services import customer_get_or_create
 from kedai.dataio.exceptions import DataError
 from kedai.dataio.importers import upload_apply, upload_preview
-from tests.dataio.helpers import sheet_of
+from tests.dataio.upload_files import sheet_of
 
 pytestmark = pytest.mark.django_db
 

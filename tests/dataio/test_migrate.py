@@ -11,7 +11,7 @@ from kedai.catalog.models import Category, Product, Variant
 from kedai.dataio.exceptions import DataError
 from kedai.dataio.importers import upload_apply, upload_preview
 from kedai.dataio.migrate import SHOPIFY_HEADER, shopify_rows
-from tests.dataio.helpers import csv_bytes, sheet_of
+from tests.dataio.upload_files import csv_bytes, sheet_of
 
 pytestmark = pytest.mark.django_db
 

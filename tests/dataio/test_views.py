@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from kedai.catalog.models import Variant
 from kedai.dataio.models import ExportJob, ImportJob
-from tests.dataio.helpers import csv_bytes
+from tests.dataio.upload_files import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
