@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from kedai.payments.services import payments_requery_pending
+from kedai.payments.callbacks import payments_requery_pending
 
 
 @task()

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kedai.checkout.services import order_token
 from kedai.orders.selectors import order_get_by_token
-from kedai.payments import services
+from kedai.payments import callbacks, services
 from kedai.payments.exceptions import CallbackRejected, PaymentError
 from kedai.payments.models import Payment
 from kedai.payments.ports import Incoming
@@ -109,10 +109,10 @@ def _return_page(request: HttpRequest, payment: Payment) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_page
 def payment_return_view(request: HttpRequest, gateway: str, token: str) -> HttpResponse:
-    payment = services.payment_get_by_return_token(gateway=gateway, token=token)
+    payment = callbacks.payment_get_by_return_token(gateway=gateway, token=token)
     if payment is None:
         return _not_found(request)
-    payment = services.payment_handle_return(payment=payment,
+    payment = callbacks.payment_handle_return(payment=payment,
                                              incoming=_incoming(request))
     return _return_page(request, payment)
 
@@ -122,7 +122,7 @@ def payment_return_view(request: HttpRequest, gateway: str, token: str) -> HttpR
 @capability_page
 def payment_return_signed_view(request: HttpRequest, gateway: str) -> HttpResponse:
     incoming = _incoming(request)
-    payment = services.payment_identify_signed_return(gateway=gateway,
+    payment = callbacks.payment_identify_signed_return(gateway=gateway,
                                                       incoming=incoming)
     if payment is None:
         return render(request, "payments/message.html", {
@@ -131,7 +131,7 @@ def payment_return_signed_view(request: HttpRequest, gateway: str) -> HttpRespon
                       "paid, your order page will show it as soon as the "
                       "payment service tells us."),
         }, status=400)
-    payment = services.payment_handle_return(payment=payment, incoming=incoming)
+    payment = callbacks.payment_handle_return(payment=payment, incoming=incoming)
     return _return_page(request, payment)
 
 
@@ -139,7 +139,7 @@ def payment_return_signed_view(request: HttpRequest, gateway: str) -> HttpRespon
 @require_POST
 def payment_callback_view(request: HttpRequest, gateway: str) -> HttpResponse:
     try:
-        ack = services.payment_handle_callback(gateway=gateway,
+        ack = callbacks.payment_handle_callback(gateway=gateway,
                                                incoming=_incoming(request))
     except CallbackRejected as exc:
         return HttpResponse(f"rejected: {exc.reason}\n", status=exc.status,

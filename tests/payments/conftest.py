@@ -110,7 +110,8 @@ def set_fault(sandbox_url: str, gateway: str, **faults) -> None:
 
 def captured_payment(method: str = "billplz", price: str = "92.00"):
     """A payment captured at the gateway and learnt by a status query."""
-    from kedai.payments.services import payment_requery, payment_start
+    from kedai.payments.callbacks import payment_requery
+    from kedai.payments.services import payment_start
 
     placed = place_order(method=method, price=price)
     started = payment_start(order=placed.order, method=method,

@@ -10,15 +10,12 @@ from django.utils import timezone
 
 from kedai.core.money import Money
 from kedai.orders.models import Order, OrderStatus
+from kedai.payments.callbacks import payments_requery_pending
 from kedai.payments.exceptions import PaymentError
 from kedai.payments.models import Payment, PaymentStatus
 from kedai.payments.registry import payment_methods
 from kedai.payments.selectors import payment_context
-from kedai.payments.services import (
-    payment_mark_received,
-    payment_start,
-    payments_requery_pending,
-)
+from kedai.payments.services import payment_mark_received, payment_start
 from kedai.payments.tasks import requery_pending_payments
 from tests.payments.conftest import ALL_METHODS, fetch, place_order
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from kedai.payments.services import payments_requery_pending
+from kedai.payments.callbacks import payments_requery_pending
 
 
 class Command(BaseCommand):
