@@ -31,7 +31,7 @@ from django.conf import settings
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from kedai.core.money import format_money
@@ -87,7 +87,7 @@ def _load_fonts(paths: tuple[str, ...], bold_path: str) -> Fonts:
         try:
             font = TTFont(name, path)
             pdfmetrics.registerFont(font)
-        except Exception:  # a broken or unsupported (CFF) font file
+        except (TTFError, OSError):  # a broken or unsupported (CFF) font file
             logger.warning("pdf: cannot use font %s", path, exc_info=True)
             continue
         chain.append(name)
@@ -104,13 +104,13 @@ def _load_fonts(paths: tuple[str, ...], bold_path: str) -> Fonts:
             bold = "KedaiFontBold"
             covers[bold] = frozenset(
                 pdfmetrics.getFont(bold).face.charToGlyph)  # type: ignore[attr-defined]
-        except Exception:
+        except (TTFError, OSError):
             logger.warning("pdf: cannot use bold font %s", bold_path, exc_info=True)
     if bold == "Helvetica-Bold":
         covers[bold] = None
     try:
         pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    except Exception:
+    except (KeyError, ValueError, OSError):  # not in this ReportLab build
         logger.warning("pdf: CID font %s unavailable", CJK_FONT, exc_info=True)
     return Fonts(chain=chain, bold=bold, covers=covers)
 
@@ -299,7 +299,10 @@ def _header(page: _Page, data: dict[str, Any], notes: list[str]) -> None:
             page.c.drawImage(str(Path(settings.MEDIA_ROOT) / logo),
                              PAGE_W - MARGIN - 120, top - 45, width=120, height=45,
                              preserveAspectRatio=True, anchor="ne", mask="auto")
-        except Exception:
+        except Exception:  # any image ReportLab or Pillow cannot read
+            # The document is still issued without it; the owner sees the
+            # note on the document and the log says why.
+            logger.warning("pdf: logo %s could not be drawn", logo, exc_info=True)
             notes.append(f"Logo {logo} could not be drawn; left out.")
     t.draw(MARGIN, top - 16, data["branding"]["store_name"], 16, bold=True)
     t.draw(MARGIN, top - 40, data["title"].upper(), 13, bold=True)
