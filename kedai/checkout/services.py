@@ -20,6 +20,7 @@ from kedai.catalog.services import product_refresh
 from kedai.checkout.exceptions import CheckoutError, OutOfStock, TotalChanged
 from kedai.checkout.models import Checkout
 from kedai.checkout.pricing import PricedOrder, PricingLine, price_order
+from kedai.core.events import publish
 from kedai.core.money import Money
 from kedai.core.numbering import number_allocate
 from kedai.customers.addressing import PostalAddress
@@ -29,7 +30,7 @@ from kedai.customers.services import (
     customer_remember_address,
     customer_set_marketing_consent,
 )
-from kedai.invoicing.services import order_placed
+from kedai.orders.events import OrderPlaced
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from kedai.orders.tokens import order_token
 from kedai.payments.registry import PaymentMethodInfo as PaymentMethod
@@ -174,7 +175,7 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
                               actor=f"customer {customer.number}")
     # The invoice and the owner's new-order notice commit with the order;
     # the outbox worker mails them after commit (ARCHITECTURE.md §6).
-    order_placed(order)
+    publish(OrderPlaced(order=order))
     Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.CHECKED_OUT)
     product_refresh(product_ids={line.variant.product_id for line in lines})
     return order

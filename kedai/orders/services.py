@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from kedai.catalog.models import Variant
 from kedai.catalog.services import product_refresh
-from kedai.invoicing.services import order_cancelled
+from kedai.core.events import publish
+from kedai.orders.events import OrderCancelled
 from kedai.orders.exceptions import OrderError
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 
@@ -45,7 +46,7 @@ def order_change_status(*, order: Order, to: str, actor: str, note: str = "") ->
             _restock(locked)
         if to == S.CANCELLED:
             # The notice commits with the change; the outbox mails it.
-            order_cancelled(locked, reason=note)
+            publish(OrderCancelled(order=locked, reason=note))
         Order.objects.filter(pk=locked.pk).update(
             status=to, reserved_until=None, updated_at=timezone.now())
         locked.status, locked.reserved_until = to, None

@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from kedai.core.events import publish
 from kedai.core.money import Money
-from kedai.invoicing.services import order_refunded
+from kedai.orders.events import OrderRefunded
 from kedai.orders.models import OrderStatus
 from kedai.orders.services import TRANSITIONS, order_change_status
 from kedai.payments.exceptions import GatewayError, RefundError
@@ -107,8 +108,8 @@ def _complete(*, refund: Refund, manual: bool, gateway_reference: str) -> Refund
                       else PaymentStatus.PARTIALLY_REFUNDED)
     payment.save(update_fields=["status", "updated_at"])
     # The credit note and refund notice commit with the refund.
-    order_refunded(order, amount=Money(refund.amount, payment.currency),
-                   reason=refund.reason)
+    publish(OrderRefunded(order=order, amount=Money(refund.amount, payment.currency),
+                          reason=refund.reason))
     if full and payment.pays_order and OrderStatus.REFUNDED in TRANSITIONS.get(
             order.status, frozenset()):
         order_change_status(order=order, to=OrderStatus.REFUNDED,

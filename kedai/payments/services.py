@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kedai.cart.tokens import token_hash
+from kedai.core.events import publish
 from kedai.core.money import Money, to_decimal
-from kedai.invoicing.services import payment_captured
+from kedai.orders.events import OrderPaid
 from kedai.orders.models import Order, OrderStatus
 from kedai.orders.services import order_change_status
 from kedai.payments.exceptions import GatewayError, PaymentError
@@ -321,10 +322,11 @@ def _on_captured(payment: Payment) -> None:
     send mail directly.
     """
     logger.info("order %s paid by payment %s", payment.order_id, payment.reference)
-    payment_captured(payment.order, amount=Money(payment.amount, payment.currency),
-                     method_label=method_label(payment.gateway),
-                     reference=(payment.transaction_id or payment.gateway_reference
-                                or payment.reference))
+    publish(OrderPaid(order=payment.order,
+                      amount=Money(payment.amount, payment.currency),
+                      method_label=method_label(payment.gateway),
+                      reference=(payment.transaction_id or payment.gateway_reference
+                                 or payment.reference)))
 
 
 

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kedai.invoicing.services import order_shipped
+from kedai.core.events import publish
+from kedai.orders.events import OrderShipped
 from kedai.orders.models import Order, OrderStatus
 from kedai.orders.services import order_change_status
 from kedai.shipping.exceptions import ShippingError
@@ -177,7 +178,7 @@ def shipment_record(*, order: Order, carrier: str, tracking_numbers: list[str],
             % {"carrier": Carrier(carrier).label, "numbers": ", ".join(numbers)})
     order.status = OrderStatus.SHIPPED
     # The shipping notice commits with the shipment; the outbox mails it.
-    order_shipped(locked, shipments=[
+    publish(OrderShipped(order=locked, shipments=tuple(
         (str(Carrier(carrier).label), number, tracking_url(carrier, number))
-        for number in numbers])
+        for number in numbers)))
     return shipment
