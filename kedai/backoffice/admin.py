@@ -1,4 +1,8 @@
-"""Orders in the back office: read the tracking history, change status."""
+"""Orders in the Django admin: read the tracking history, change status.
+
+Registered here, at the interface layer, because the page combines the
+orders, payments and shipping apps (an offline payment, the shipments).
+"""
 
 from typing import TYPE_CHECKING
 
