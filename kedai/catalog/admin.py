@@ -169,7 +169,7 @@ class FrontPageAdmin(ModelAdmin):
 
     @admin.display(description=_("Search box for other websites"))
     def search_snippets(self, obj):
-        from kedai.storefront.snippets import search_snippets
+        from kedai.catalog.snippets import search_snippets
 
         form_html, script_html = search_snippets(self._request_origin)
         return format_html(

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kedai.backoffice.access import office_view
 from kedai.catalog.models import FrontPage
+from kedai.catalog.snippets import search_snippets
 from kedai.invoicing.selectors import seller_profile_get
 from kedai.invoicing.services import owner_email
 from kedai.shipping.models import RateCard, ShippingMethod
@@ -39,7 +40,6 @@ from kedai.shopsettings.selectors import (
     payment_method_rows,
 )
 from kedai.shopsettings.wording import EVENTS, PLACEHOLDER_HELP
-from kedai.storefront.snippets import search_snippets
 
 manage = office_view("manage_settings")
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kedai.storefront.snippets import search_snippets
+from kedai.catalog.snippets import search_snippets
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
