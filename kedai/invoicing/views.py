@@ -9,11 +9,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from kedai.core.privacy import capability_page
 from kedai.invoicing.pdf import render_pdf
 from kedai.invoicing.selectors import document_get, document_list
 from kedai.orders.models import Order
 from kedai.orders.selectors import order_get_by_token
-from kedai.storefront.privacy import capability_page
 
 
 def _order(token: str) -> Order:

@@ -23,14 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kedai.checkout.services import order_token
+from kedai.core.privacy import capability_page
 from kedai.orders.selectors import order_get_by_token
+from kedai.orders.tokens import order_token
 from kedai.payments import callbacks, services
 from kedai.payments.exceptions import CallbackRejected, PaymentError
 from kedai.payments.models import Payment
 from kedai.payments.ports import Incoming
 from kedai.payments.selectors import payment_context
-from kedai.storefront.privacy import capability_page
 
 logger = logging.getLogger("kedai.payments")
 

@@ -22,8 +22,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from kedai.cart.tokens import TOKEN_PATTERN
+from kedai.core.privacy import make_private
 from kedai.core.ratelimit import rate_limit_blocked, rate_limit_record
-from kedai.storefront.privacy import make_private
 
 logger = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kedai.checkout.models import Checkout
 from kedai.checkout.services import checkout_sign_in, order_token
+from kedai.core.privacy import capability_page
 from kedai.customers import services as customers
 from kedai.customers.models import Address
 from kedai.storefront.checkout_forms import PasswordForm, SignInForm, SignInLinkForm
-from kedai.storefront.privacy import capability_page
 from kedai.storefront.shopper import root_url
 from kedai.storefront.signin import password_sign_in, sign_in_link_send
 from kedai.storefront.views.cart import SeeOther

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from kedai.checkout import services
 from kedai.checkout.exceptions import CheckoutError, TotalChanged
 from kedai.checkout.models import Checkout
+from kedai.core.privacy import capability_page
 from kedai.core.templatetags.money import money
 from kedai.customers import services as customers
 from kedai.customers.addressing import STATE_NAMES
@@ -31,7 +32,6 @@ from kedai.storefront.checkout_forms import (
     SignInForm,
     SignInLinkForm,
 )
-from kedai.storefront.privacy import capability_page
 from kedai.storefront.shopper import root_url
 from kedai.storefront.signin import password_sign_in, sign_in_link_send
 from kedai.storefront.views.cart import SeeOther, cart_post

@@ -7,13 +7,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from kedai.checkout.services import order_token
+from kedai.core.privacy import capability_page
 from kedai.core.ratelimit import rate_limit_exceeded
 from kedai.invoicing.selectors import document_list
 from kedai.orders import selectors
 from kedai.payments.selectors import payment_context
 from kedai.shipping.selectors import tracking_links
 from kedai.storefront.forms import OrderLookupForm
-from kedai.storefront.privacy import capability_page
 
 LOOKUPS_PER_HOUR = 10
 

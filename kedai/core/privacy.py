@@ -1,4 +1,8 @@
-"""Headers for pages reached by a capability URL (ARCHITECTURE.md §3)."""
+"""Headers for pages reached by a capability URL (ARCHITECTURE.md §3).
+
+Shared by every interface that serves such a page: the storefront, and the
+order pages of payments and invoicing.
+"""
 
 from functools import wraps
 
