@@ -33,11 +33,11 @@ from kedai.invoicing.models import SERIES, Document, DocumentKind
 from kedai.invoicing.pdf import missing_glyphs
 from kedai.invoicing.selectors import seller_profile_get
 from kedai.invoicing.snapshot import order_snapshot
+from kedai.invoicing.wording import email_wording_apply
 from kedai.notifications.attachments import Attachment
 from kedai.notifications.services import message_queue
 from kedai.orders.models import Order
 from kedai.orders.tokens import order_token
-from kedai.shopsettings.selectors import email_wording_apply
 
 logger = logging.getLogger(__name__)
 ATTACHMENT_SOURCE = "invoicing.document"

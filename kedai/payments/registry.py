@@ -5,12 +5,16 @@
 "OPTIONS": {...}}}``. ``KEDAI_PAYMENT_METHODS`` lists the codes offered
 to shoppers, in order. The owner's switches in the back office
 (``kedai.shopsettings``) can withhold a listed method and point a gateway
-at the sandbox. Nothing is read at import time.
+at the sandbox: that app sits above payments, so it plugs its switches in
+here from its ``AppConfig.ready`` (:func:`owner_switches_register`) rather
+than payments importing it. Nothing is read at import time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -19,6 +23,29 @@ from kedai.payments.gateways.offline import OFFLINE_METHODS as _OFFLINE
 from kedai.payments.ports import PaymentGateway
 
 OFFLINE_METHODS = tuple(_OFFLINE)
+
+CodesOffered = Callable[[Iterable[str]], list[str]]
+GatewayOptions = Callable[[str, Mapping[str, Any]], dict[str, Any]]
+_switches: dict[str, Any] = {}
+
+
+def owner_switches_register(*, codes_offered: CodesOffered,
+                            gateway_options: GatewayOptions) -> None:
+    """Let the owner's switches filter the offered codes (in order) and
+    adjust a gateway's OPTIONS. Both must never raise on odd data."""
+    _switches.update(codes_offered=codes_offered, gateway_options=gateway_options)
+
+
+def payment_codes_offered(codes: Iterable[str]) -> list[str]:
+    """``codes`` less those the owner switched off (all, without switches)."""
+    source: CodesOffered | None = _switches.get("codes_offered")
+    return source(codes) if source is not None else list(codes)
+
+
+def gateway_options(code: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    """The OPTIONS the adapter of ``code`` gets, after the owner's switches."""
+    source: GatewayOptions | None = _switches.get("gateway_options")
+    return source(code, options) if source is not None else dict(options)
 
 
 @dataclass(frozen=True)
@@ -43,8 +70,6 @@ def gateway_get(code: str) -> PaymentGateway | None:
     a method off does not remove its adapter: callbacks of payments already
     started still need it.
     """
-    from kedai.shopsettings.selectors import gateway_options
-
     conf = getattr(settings, "KEDAI_PAYMENT_GATEWAYS", {}).get(code)
     if not conf:
         return None
@@ -60,8 +85,6 @@ def payment_methods() -> list[PaymentMethodInfo]:
     ``KEDAI_PAYMENT_GATEWAYS``. Unknown codes are left out (the system
     check reports them).
     """
-    from kedai.shopsettings.selectors import payment_codes_offered
-
     methods = []
     for code in payment_codes_offered(settings.KEDAI_PAYMENT_METHODS):
         if code in OFFLINE_METHODS:

@@ -72,3 +72,15 @@ def test_invoicing_listens_to_every_order_event(event_type, handler):
     """Registered by InvoicingConfig.ready, so no order event goes
     without its document."""
     assert handler in events.subscribers(event_type)
+
+
+def test_shopsettings_plugs_its_switches_and_wording_into_the_domain():
+    """payments and invoicing honour the owner's settings without
+    importing the settings app (ShopsettingsConfig.ready)."""
+    from kedai.invoicing import wording
+    from kedai.payments import registry
+    from kedai.shopsettings import selectors
+
+    assert registry._switches["codes_offered"] is selectors.payment_codes_offered
+    assert registry._switches["gateway_options"] is selectors.gateway_options
+    assert wording._sources == [selectors.email_wording_apply]
