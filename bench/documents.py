@@ -58,7 +58,7 @@ def _setup(workdir: Path) -> None:
 def _order(lines: int, key: str):
     from django.db import transaction
 
-    from kedai.cart.tokens import token_hash
+    from kedai.core.tokens import token_hash
     from kedai.core.numbering import number_allocate
     from kedai.customers.services import customer_get_or_create
     from kedai.invoicing.services import order_placed

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kedai.cart import tokens
 from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
 from kedai.cart.lock_objects import cart_qs_select_for_update
 from kedai.cart.models import Cart, CartLine
 from kedai.catalog.models import Variant
+from kedai.core import tokens
 
 # A visit refreshes the idle clock at most this often (avoids a write per page).
 TOUCH_INTERVAL = timedelta(hours=1)

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from kedai.cart.lock_objects import cart_qs_select_for_update
 from kedai.cart.models import Cart, CartLine
-from kedai.cart.tokens import is_well_formed, new_token, token_hash
 from kedai.catalog.models import Variant
 from kedai.catalog.services import product_refresh
 from kedai.checkout.exceptions import CheckoutError, OutOfStock, TotalChanged
@@ -23,6 +22,7 @@ from kedai.checkout.pricing import PricedOrder, PricingLine, price_order
 from kedai.core.events import publish
 from kedai.core.money import Money
 from kedai.core.numbering import number_allocate
+from kedai.core.tokens import is_well_formed, new_token, token_hash
 from kedai.customers.addressing import PostalAddress
 from kedai.customers.models import Customer
 from kedai.customers.services import (

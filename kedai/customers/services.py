@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kedai.cart.tokens import is_well_formed, new_token, token_hash
 from kedai.core.numbering import number_allocate
 from kedai.core.ratelimit import rate_limit_exceeded
+from kedai.core.tokens import is_well_formed, new_token, token_hash
 from kedai.customers.addressing import PostalAddress, normalise_email
 from kedai.customers.exceptions import CustomerError
 from kedai.customers.models import Address, Customer, SignInToken

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from kedai.cart.tokens import is_well_formed, token_hash
+from kedai.core.tokens import is_well_formed, token_hash
 from kedai.orders.models import Order, OrderEvent, OrderLine
 
 

@@ -15,8 +15,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from kedai.cart.tokens import token_hash
 from kedai.core.money import Money
+from kedai.core.tokens import token_hash
 from kedai.payments.exceptions import CallbackRejected, GatewayError
 from kedai.payments.models import CallbackLog, Payment, PaymentStatus
 from kedai.payments.ports import (

@@ -25,9 +25,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kedai.cart.tokens import token_hash
 from kedai.core.events import publish
 from kedai.core.money import Money, to_decimal
+from kedai.core.tokens import token_hash
 from kedai.orders.events import OrderPaid
 from kedai.orders.models import Order, OrderStatus
 from kedai.orders.services import order_change_status

@@ -8,7 +8,7 @@ status query instead.
 
 from django.urls import URLPattern, path, re_path
 
-from kedai.cart.tokens import TOKEN_PATTERN
+from kedai.core.tokens import TOKEN_PATTERN
 from kedai.payments import views
 
 app_name = "payments"

@@ -17,7 +17,7 @@ def storefront(request):
         from django.db.models import Sum
 
         from kedai.cart.models import Cart
-        from kedai.cart.tokens import token_hash
+        from kedai.core.tokens import token_hash
 
         return (Cart.objects.filter(token_hash=token_hash(token))
                 .aggregate(n=Sum("lines__quantity"))["n"] or 0)

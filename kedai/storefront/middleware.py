@@ -21,9 +21,9 @@ from django.urls import get_script_prefix, set_script_prefix
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from kedai.cart.tokens import TOKEN_PATTERN
 from kedai.core.privacy import make_private
 from kedai.core.ratelimit import rate_limit_blocked, rate_limit_record
+from kedai.core.tokens import TOKEN_PATTERN
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from kedai.cart.tokens import TOKEN_PATTERN
+from kedai.core.tokens import TOKEN_PATTERN
 from kedai.storefront.views import account, cart, checkout, orders, pages
 
 app_name = "storefront"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from kedai.cart import services
 from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
 from kedai.cart.models import Cart, CartLine
-from kedai.cart.tokens import token_hash
+from kedai.core.tokens import token_hash
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db

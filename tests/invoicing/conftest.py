@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from kedai.cart.tokens import new_token, token_hash
 from kedai.checkout.pricing import PricingLine, price_order
 from kedai.core.money import Money
 from kedai.core.numbering import number_allocate
+from kedai.core.tokens import new_token, token_hash
 from kedai.customers.addressing import address_clean
 from kedai.customers.services import customer_get_or_create
 from kedai.invoicing.models import SellerProfile

@@ -3,7 +3,7 @@
 import pytest
 
 from kedai.cart.models import Cart, CartLine
-from kedai.cart.tokens import token_hash
+from kedai.core.tokens import token_hash
 from tests.storefront.conftest import token_of
 
 pytestmark = pytest.mark.django_db

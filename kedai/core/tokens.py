@@ -1,4 +1,4 @@
-"""Capability tokens for carts (ARCHITECTURE.md §3).
+"""Capability tokens for carts, checkouts, sign-in links (ARCHITECTURE.md §3).
 
 A token is 192 bits from ``secrets``; the database keeps only its SHA-256,
 so a leaked database or backup does not reveal working cart links.
