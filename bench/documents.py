@@ -58,8 +58,8 @@ def _setup(workdir: Path) -> None:
 def _order(lines: int, key: str):
     from django.db import transaction
 
-    from kedai.core.tokens import token_hash
     from kedai.core.numbering import number_allocate
+    from kedai.core.tokens import token_hash
     from kedai.customers.services import customer_get_or_create
     from kedai.invoicing.services import order_placed
     from kedai.orders.models import Order, OrderLine
