@@ -227,8 +227,18 @@ KEDAI_ACCOUNT_ACCESS_MINUTES = env.int("KEDAI_ACCOUNT_ACCESS_MINUTES", default=6
 KEDAI_CHECKOUT_TTL_DAYS = env.int("KEDAI_CHECKOUT_TTL_DAYS", default=7)
 # The shop's public address, for links in emails (order pages, sign-in).
 KEDAI_SITE_URL = env("KEDAI_SITE_URL", default="http://127.0.0.1:8000")
-# Empty: chosen from the database vendor (SQLite FTS5 or PostgreSQL FTS).
-KEDAI_SEARCH_BACKEND = env("KEDAI_SEARCH_BACKEND", default="")
+# Product search ("default" is the one used), shaped like STORAGES. The
+# backend follows the database (SQLite FTS5 or PostgreSQL full-text search)
+# unless KEDAI_SEARCH_BACKEND names another class.
+KEDAI_SEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": env("KEDAI_SEARCH_BACKEND", default="") or (
+            "kedai.catalog.search.postgres.PostgresSearchBackend"
+            if "postgresql" in DATABASES["default"]["ENGINE"]
+            else "kedai.catalog.search.sqlite.SQLiteSearchBackend"),
+        "OPTIONS": {},
+    },
+}
 # Public cache lifetime of token-free storefront pages, seconds.
 KEDAI_PUBLIC_CACHE_SECONDS = env.int("KEDAI_PUBLIC_CACHE_SECONDS", default=60)
 # Server-side cache of those pages, seconds; 0 turns it off.

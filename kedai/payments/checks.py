@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
-from django.utils.module_loading import import_string
 
 from kedai.payments.registry import OFFLINE_METHODS
 
@@ -11,12 +10,7 @@ from kedai.payments.registry import OFFLINE_METHODS
 def check_payment_settings(app_configs=None, **kwargs) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
     gateways = getattr(settings, "KEDAI_PAYMENT_GATEWAYS", {})
-    for code, conf in gateways.items():
-        try:
-            import_string(conf["BACKEND"])
-        except (ImportError, KeyError) as exc:
-            messages.append(Error(f"KEDAI_PAYMENT_GATEWAYS[{code!r}]: {exc}",
-                                  id="payments.E001"))
+    # Each BACKEND is checked by kedai.core.registry.check_adapters.
     for code in settings.KEDAI_PAYMENT_METHODS:
         if code not in OFFLINE_METHODS and code not in gateways:
             messages.append(Error(

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.utils.module_loading import import_string
 
+from kedai.core.registry import adapter_get
 from kedai.payments.gateways.offline import OFFLINE_METHODS as _OFFLINE
 from kedai.payments.ports import PaymentGateway
 
@@ -70,11 +70,8 @@ def gateway_get(code: str) -> PaymentGateway | None:
     a method off does not remove its adapter: callbacks of payments already
     started still need it.
     """
-    conf = getattr(settings, "KEDAI_PAYMENT_GATEWAYS", {}).get(code)
-    if not conf:
-        return None
-    backend = import_string(conf["BACKEND"])
-    return backend(code, gateway_options(code, conf.get("OPTIONS", {})))
+    return adapter_get("KEDAI_PAYMENT_GATEWAYS", code,
+                       options_filter=gateway_options)
 
 
 def payment_methods() -> list[PaymentMethodInfo]:

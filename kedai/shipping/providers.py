@@ -1,7 +1,8 @@
 """Live rate providers: loading them from settings, caching their answers.
 
 ``KEDAI_RATE_PROVIDERS`` (shape of Django's ``STORAGES``) names the
-adapters; they are imported on first use, never at import time. Answers are
+adapters; :mod:`kedai.core.registry` imports them on first use, never at
+import time. Answers are
 cached in Django's cache under a key of the provider and the whole request,
 so identical quotes (the shipping step re-rendered, re-validation at order
 acceptance) ask the carrier once. Failures are cached too, for a shorter
@@ -12,13 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.module_loading import import_string
 
+from kedai.core.registry import adapters_all
 from kedai.shipping.exceptions import CarrierError
 from kedai.shipping.ports import CarrierRate, RateProvider, RateRequest
 
@@ -29,18 +29,11 @@ _FAILED = "failed"
 
 def rate_providers() -> list[RateProvider]:
     """The configured live providers, in settings order (may be empty)."""
-    config: dict[str, dict[str, Any]] = getattr(settings, "KEDAI_RATE_PROVIDERS", {})
     providers = []
-    for name, entry in config.items():
-        try:
-            backend = import_string(entry["BACKEND"])
-        except (KeyError, ImportError) as exc:
-            raise ImproperlyConfigured(
-                f"KEDAI_RATE_PROVIDERS[{name!r}]: {exc}") from exc
-        provider = backend(name=name, **entry.get("OPTIONS", {}))
+    for provider in adapters_all("KEDAI_RATE_PROVIDERS"):
         if not isinstance(provider, RateProvider):
             raise ImproperlyConfigured(
-                f"KEDAI_RATE_PROVIDERS[{name!r}] is not a RateProvider")
+                f"KEDAI_RATE_PROVIDERS[{provider.name!r}] is not a RateProvider")
         providers.append(provider)
     return providers
 

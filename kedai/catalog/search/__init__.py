@@ -1,30 +1,26 @@
 """Product search behind one interface, one backend per database.
 
-``get_search_backend()`` picks SQLite FTS5 or PostgreSQL full-text search
-from the database vendor, unless ``KEDAI_SEARCH_BACKEND`` names a class.
+``get_search_backend()`` returns the ``"default"`` entry of
+``KEDAI_SEARCH_BACKENDS`` (SQLite FTS5 or PostgreSQL full-text search,
+following the database, unless ``KEDAI_SEARCH_BACKEND`` names a class),
+loaded by :mod:`kedai.core.registry`.
 """
 
 from functools import cache
 
-from django.conf import settings
-from django.db import connection
-from django.utils.module_loading import import_string
-
 from kedai.catalog.search.base import SearchBackend, SearchHits, Suggestion, terms
+from kedai.core.registry import adapter_configs, adapter_get
 
 __all__ = ["SearchBackend", "SearchHits", "Suggestion", "get_search_backend", "terms"]
 
-_BY_VENDOR = {
-    "sqlite": "kedai.catalog.search.sqlite.SQLiteSearchBackend",
-    "postgresql": "kedai.catalog.search.postgres.PostgresSearchBackend",
-}
+SETTING = "KEDAI_SEARCH_BACKENDS"
 
 
 @cache
 def _backend(path: str) -> SearchBackend:
-    return import_string(path)()
+    return adapter_get(SETTING, "default")
 
 
 def get_search_backend() -> SearchBackend:
     """Return the configured search backend (one instance per process)."""
-    return _backend(settings.KEDAI_SEARCH_BACKEND or _BY_VENDOR[connection.vendor])
+    return _backend(adapter_configs(SETTING)["default"]["BACKEND"])

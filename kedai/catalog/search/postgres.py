@@ -19,7 +19,8 @@ Results follow the SQLite backend's rules (see ``search``), including the
 relevance window, so the two behave alike.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import connection, connections, transaction
 from django.db.backends.utils import CursorWrapper
@@ -131,6 +132,10 @@ def _by_rank(rows: list[tuple[int, float]]) -> list[int]:
 
 class PostgresSearchBackend:
     """PostgreSQL search; see the module docstring for the index it keeps."""
+
+    def __init__(self, name: str = "default",
+                 options: Mapping[str, Any] | None = None) -> None:
+        self.name = name
 
     def search(
         self, *, text: str, base: QuerySet, sort: str, offset: int, limit: int

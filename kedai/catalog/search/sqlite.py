@@ -32,8 +32,9 @@ Costs that shape the queries, measured on 100,000 products:
 import json
 import string
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, connections, transaction
 from django.db.backends.utils import CursorWrapper
@@ -184,6 +185,10 @@ def _by_rank(rows: list[tuple[int, float]]) -> list[int]:
 
 class SQLiteSearchBackend:
     """FTS5 search; see the module docstring for the index it maintains."""
+
+    def __init__(self, name: str = "default",
+                 options: Mapping[str, Any] | None = None) -> None:
+        self.name = name
 
     def search(
         self, *, text: str, base: QuerySet, sort: str, offset: int, limit: int

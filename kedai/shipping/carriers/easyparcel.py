@@ -35,6 +35,7 @@ import json
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -73,7 +74,9 @@ def courier_code(courier_name: str) -> str:
 class EasyParcelCarrier:
     """RateProvider for the EasyParcel OpenAPI (see the module docstring)."""
 
-    def __init__(self, name: str = "easyparcel", **options: Any) -> None:
+    def __init__(self, name: str = "easyparcel",
+                 options: Mapping[str, Any] | None = None) -> None:
+        options = options or {}
         self.name = name
         self._base_url = str(options.get("BASE_URL") or "").rstrip("/")
         self._token = str(options.get("TOKEN") or "")

@@ -47,7 +47,8 @@ def live(settings, sandbox_url):
 
 
 def adapter(url, bearer="sandbox-normal"):
-    return EasyParcelCarrier(BASE_URL=f"{url}/carrier", TOKEN=bearer, TIMEOUT=TIMEOUT)
+    return EasyParcelCarrier("easyparcel", {
+        "BASE_URL": f"{url}/carrier", "TOKEN": bearer, "TIMEOUT": TIMEOUT})
 
 
 def test_normal_quotation_maps_couriers_and_reads_decimal_prices(sandbox_url):
@@ -79,17 +80,18 @@ def test_every_fault_becomes_a_carrier_error(sandbox_url, token, reason):
 
 def test_unreachable_and_misconfigured_carriers_raise_carrier_errors(sandbox_url):
     with pytest.raises(CarrierError) as caught:
-        EasyParcelCarrier(BASE_URL="http://127.0.0.1:9", TOKEN="t").rates(
-            REQUEST, currency="MYR")
+        EasyParcelCarrier("easyparcel", {
+            "BASE_URL": "http://127.0.0.1:9", "TOKEN": "t",
+        }).rates(REQUEST, currency="MYR")
     assert caught.value.reason == "unreachable"
     with pytest.raises(CarrierError) as caught:
-        EasyParcelCarrier(BASE_URL="file:///etc/passwd").rates(REQUEST,
+        EasyParcelCarrier("easyparcel", {"BASE_URL": "file:///etc/passwd"}).rates(REQUEST,
                                                                currency="MYR")
     assert caught.value.reason == "config"
 
 
 def test_timeout_is_capped_at_three_seconds():
-    assert EasyParcelCarrier(TIMEOUT=30)._timeout == 3.0
+    assert EasyParcelCarrier("easyparcel", {"TIMEOUT": 30})._timeout == 3.0
 
 
 def test_request_body_follows_the_documented_shape():
