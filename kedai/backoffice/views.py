@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from kedai.backoffice.access import office_view
 from kedai.core.ratelimit import rate_limit_blocked, rate_limit_record
 
-# Failed sign-ins per account and per client address (reliability.md SEC-19).
+# Failed sign-ins per account and per client address (OWASP ASVS 6.3.1).
 FAILED_SIGN_INS_PER_WINDOW = 10
 SIGN_IN_WINDOW_SECONDS = 900
 

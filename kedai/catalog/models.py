@@ -13,7 +13,7 @@ from kedai.core.models import TimeStampedModel
 
 
 class TaxClass(models.Model):
-    """A sales- or service-tax rate applied to products (see tax.md)."""
+    """A sales- or service-tax rate applied to products (docs/reference/tax.md)."""
 
     class Kind(models.TextChoices):
         NONE = "none", _("No tax")

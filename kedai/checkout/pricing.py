@@ -1,5 +1,8 @@
 """Order totals: a pure function from priced lines to a PricedOrder.
 
+Tax and rounding facts, with their public sources (Customs' SST rules,
+Bank Negara Malaysia's rounding mechanism): docs/reference/tax.md.
+
 Pure: no database, no I/O, no Django import. Callers (the cart and checkout
 services) load products, tax classes and the store setting for tax-inclusive
 prices, build :class:`PricingLine` values, and call :func:`price_order`.
@@ -20,7 +23,7 @@ happens at these named points only (ARCHITECTURE.md §4), each through
     so no further rounding.
 ``CASH_ROUNDING``
     Bank Negara 5-sen rounding of the bill total for cash payments only
-    (tax.md §5c): ``(total × 20).quantize(1, ROUND_HALF_UP) / 20``; shown as
+    (BNM rounding): ``(total × 20).quantize(1, ROUND_HALF_UP) / 20``; shown as
     a separate ``rounding`` amount next to the total before rounding.
 
 :data:`ROUNDING_POINTS` maps each name to the function that implements it.
@@ -42,10 +45,10 @@ from typing import NamedTuple
 from kedai.core.money import ROUNDING, Money, quantize
 
 TAX_KINDS = ("none", "sales", "service")
-# Delivery is a taxable service from 2024 (tax.md §5a), so taxed shipping is
+# Delivery is a taxable service from 2024 (Customs SST), so taxed shipping is
 # reported as service tax in the breakdown.
 SHIPPING_TAX_KIND = "service"
-# 5-sen rounding is a Malaysian (BNM) rule for ringgit cash bills (tax.md §5c).
+# 5-sen rounding is a Malaysian (BNM) rule for ringgit cash bills (BNM rounding).
 CASH_ROUNDING_CURRENCY = "MYR"
 
 _HUNDRED = Decimal(100)
@@ -176,9 +179,9 @@ def order_total(amounts: Iterable[Money], currency: str) -> Money:
 def cash_round(total: Money) -> Money:
     """CASH_ROUNDING: round a ringgit bill total to the nearest 5 sen.
 
-    Bank Negara Malaysia rule (tax.md §5c): totals ending in 1, 2, 6, 7 sen
+    Bank Negara Malaysia rule (BNM rounding): totals ending in 1, 2, 6, 7 sen
     round down, 3, 4, 8, 9 sen round up. ``× 20, round half-up to a whole,
-    ÷ 20`` matches that table for every sen ending (tax.md §5c).
+    ÷ 20`` matches that table for every sen ending (BNM rounding).
     """
     if total.currency != CASH_ROUNDING_CURRENCY:
         raise PricingError(
@@ -213,7 +216,7 @@ def price_order(
     taxed at ``shipping_tax_rate`` percent (default 0: no SST on shipping).
     ``cash_rounding`` applies the BNM 5-sen rule to the bill total; set it
     only for cash payments (cash on delivery), since online payments are
-    charged the exact amount (tax.md §5c).
+    charged the exact amount (BNM rounding).
 
     Raises :class:`PricingError` for no lines, a currency other than
     ``currency``, a negative amount, or cash rounding outside MYR.

@@ -5,7 +5,7 @@ the ORM, the request or settings, so forms, services and imports can share
 it.
 
 State codes are the short codes of the shipping reference
-(``/work/shared/reference/shipping.md`` section 4f: JHR, KDH, ... SRW for
+(docs/reference/shipping.md: JHR, KDH, ... SRW for
 Sarawak); ``ISO_3166_2`` maps them to the ISO 3166-2:MY codes that carrier
 and e-invoice APIs want. The postcode table lives in ``data/postcodes.csv``,
 whose header names its source.

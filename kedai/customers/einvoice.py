@@ -3,7 +3,7 @@
 A buyer who wants an e-invoice (a company claiming the expense, say) gives
 their TIN, a registration or ID number and, if registered, an SST number;
 everyone else is covered by the merchant's consolidated B2C e-invoice.
-Facts: /work/shared/reference/tax.md, "Mandatory fields" and "Consolidated
+Facts: LHDN's e-Invoice Guideline, "Mandatory fields" and "Consolidated
 e-invoice for B2C" (supplier and buyer: TIN, registration/ID — the 12-digit
 SSM BRN for businesses, MyKad for individuals, passport for foreigners —
 and the SST registration number, "NA" when there is none).

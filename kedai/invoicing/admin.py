@@ -147,6 +147,6 @@ class DocumentAdmin(ModelAdmin):
         response = _download(einvoice_json(document), f"{number}.myinvois.json",
                              "application/json")
         if excluded:
-            # Sales above RM10,000 need their own e-invoice (tax.md §5d).
+            # Sales above RM10,000 need their own e-invoice (LHDN guideline).
             response["X-Kedai-Excluded"] = ",".join(excluded)
         return response

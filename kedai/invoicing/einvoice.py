@@ -5,10 +5,10 @@ document version 1.0, which needs no digital signature; version 1.1 adds
 the issuer's XAdES signature, which needs the seller's certificate and is
 left to the submitting software). Every element is a list of objects, a
 value is under ``"_"`` with its attributes beside it. Mandatory fields
-follow ../shared/reference/tax.md §5d; ``MANDATORY`` below is that list as
+follow LHDN's e-Invoice Guideline; ``MANDATORY`` below is that list as
 paths, and ``einvoice_problems`` checks a document against it.
 
-Consolidated B2C e-invoice (tax.md §5d): buyer "General Public", TIN
+Consolidated B2C e-invoice (LHDN guideline): buyer "General Public", TIN
 EI00000000010, other buyer fields "NA", one line per receipt with its
 number. Single sales above RM10,000 may not be consolidated from 2026 and
 are listed as excluded.
@@ -41,7 +41,7 @@ CONSOLIDATED_CLASSIFICATION = "004"
 CONSOLIDATION_LIMIT = Decimal("10000.00")
 NA = "NA"
 
-# The mandatory fields of tax.md §5d as paths into Invoice[0]; "*" means
+# The mandatory fields of LHDN's guideline as paths into Invoice[0]; "*" means
 # every element of that list. Each must be present and non-empty.
 MANDATORY: tuple[str, ...] = (
     "ID", "IssueDate", "IssueTime", "InvoiceTypeCode", "DocumentCurrencyCode",

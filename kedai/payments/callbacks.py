@@ -3,7 +3,7 @@ truth), browser returns (which only trigger a status query) and the status
 queries themselves, in the foreground and for pending payments in the
 background. Every result goes through
 :func:`kedai.payments.services.payment_apply_result`; every payload is
-logged with its verification result (reliability.md §2.6).
+logged with its verification result (docs/payments.md).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ background re-query and the owner's "payment received" — ends in
 :func:`payment_apply_result`, which takes the order row lock, checks the
 amount, currency and reference against what Kedai stored, and moves the
 payment (and at most once the order) under one state machine
-(reliability.md §2.6). Gateway HTTP calls never happen under a lock:
+(the callback shape of docs/payments.md). Gateway HTTP calls never happen under a lock:
 prepare and commit, call, then record (STYLE.md).
 """
 

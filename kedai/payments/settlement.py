@@ -13,7 +13,7 @@ Formats (docs/payments.md, "Reconciliation"):
   automatic_payout_id, available_on_utc / created_utc, currency, gross,
   fee, net, reporting_category, payment_intent_id.
 * ``kedai``: for gateways that publish no settlement file format
-  (Billplz, iPay88, Fiuu, senangPay — see payments.md): payout_id,
+  (Billplz, iPay88, Fiuu, senangPay — see docs/payments.md): payout_id,
   settled_on, reference, gateway_reference, gross, fee, net, currency,
   typed from the gateway portal's transaction report.
 """

@@ -2,7 +2,7 @@
 
 Serves ``POST /open_api/2025-09/shipment/quotations`` with the request and
 response shapes of ``easyparcel/OpenAPI``,
-``source/includes/2025-09/_quotation.md`` (see shipping.md 4e and
+``source/includes/2025-09/_quotation.md`` (see docs/reference/shipping.md and
 :mod:`kedai.shipping.carriers.easyparcel`): a bearer token is required
 (401 otherwise), each shipment of the ``shipment`` list is answered by one
 ``data`` item with ``status`` "success" and ``quotations`` or "error" and

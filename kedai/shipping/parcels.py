@@ -1,9 +1,9 @@
 """Parcels: actual weight, volumetric weight and the chargeable weight.
 
 Volumetric weight is ``L x W x H (cm) / divisor`` with a divisor per carrier
-(Pos Malaysia: 6000; many express couriers: 5000, shipping.md 4c). The
-chargeable weight is the larger of actual and volumetric weight, rounded up
-to the carrier's step (0.5 kg or 1 kg, shipping.md 4c).
+(Pos Malaysia: 6000; many express couriers: 5000; docs/reference/shipping.md).
+The chargeable weight is the larger of actual and volumetric weight, rounded
+up to the carrier's step (0.5 kg or 1 kg).
 
 A parcel's volume is the sum of its items' volumes: items are assumed to be
 packed together without void. Items without dimensions add weight only.

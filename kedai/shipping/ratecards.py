@@ -7,7 +7,7 @@ parses and writes the CSV, validates it row by row, and prices a weight.
 The models (:mod:`kedai.shipping.models`) store cards; services load them.
 
 The structure is the one of the published Malaysian domestic rates
-(shipping.md 4a, 4c, 4d): a band covers weights ``from_kg < w <= to_kg``
+(Pos Malaysia): a band covers weights ``from_kg < w <= to_kg``
 (the first band of a zone, ``from_kg = 0``, also covers 0) and costs
 ``base_price`` for the first ``base_kg`` plus ``step_price`` per started
 ``step_kg`` above it -- "RM4.50 first 500 g + RM1.00 per 250 g", "RM7.00 up
@@ -15,11 +15,11 @@ to 2 kg, +RM1.50 per additional kg". Then:
 
 1. air surcharge: ``air_surcharge_price`` per started ``air_surcharge_step_kg``
    above ``air_surcharge_free_kg``, between Peninsular and East Malaysia
-   only ("RM1.50 per 500 g above 500 g", shipping.md 4a);
+   only ("RM1.50 per 500 g above 500 g", Pos Malaysia);
 2. fuel and handling surcharges: percentages of (1) plus the band price
-   ("plus 10 % fuel surcharge and 10 % handling charge", shipping.md 4a);
+   ("plus 10 % fuel surcharge and 10 % handling charge", Pos Malaysia);
 3. service tax on delivery services, a percentage of the sum (6 %,
-   shipping.md 4d) -- part of the courier's price to the merchant;
+   Customs SST) -- part of the courier's price to the merchant;
 4. the total is quantised once, ROUND_HALF_UP (kedai.core.money).
 
 CSV: a header row with :data:`COLUMNS` (any order, extra columns refused),

@@ -29,7 +29,7 @@ from kedai.shipping.tracking import tracking_url
 
 # --- rate cards ------------------------------------------------------------------
 
-# The sample Skynet card has illustrative prices only (shipping.md 4b found
+# The sample Skynet card has illustrative prices only (no public Skynet card
 # no published Skynet domestic rates): load it switched off.
 INACTIVE_ON_LOAD = frozenset({"skynet"})
 

@@ -4,7 +4,7 @@ Each carrier's public tracking page takes the consignment number in the
 URL. The default URL shapes below come from carriers' public tracking pages
 as linked by merchants' code; they were not confirmed against carrier
 documentation (**[unconfirmed]**, no tracking URL is given in
-shipping.md). Override or add one per carrier with the setting
+docs/reference/shipping.md). Override or add one per carrier with the setting
 ``KEDAI_TRACKING_URLS = {"skynet": "https://…{number}"}``; ``{number}`` is
 replaced by the URL-quoted tracking number. A carrier without a URL gets
 "" and the page shows the number alone.

@@ -1,15 +1,15 @@
 """Postcode -> state -> zone, for store methods and carrier rate cards.
 
-Two kinds of zone, both from ``data/zones.csv`` (source: shipping.md 4f):
+Two kinds of zone, both from ``data/zones.csv`` (source: docs/reference/shipping.md):
 
 * **Destination zones** (:class:`Zone`): Peninsular, Sabah, Sarawak,
   Labuan. A store method serves a set of them.
 * **Carrier route zones** (:class:`CarrierZone`): where a parcel goes
   *relative to the store's origin*, as courier counter rates are priced
-  (shipping.md 4a: "Pos Laju counter rates used zones (within town/state,
+  (Pos Malaysia: "Pos Laju counter rates used zones (within town/state,
   Peninsular interstate, Peninsular<->East Malaysia...)" **[unconfirmed]**
   as to the exact current table). The grouping follows the Pos Laju
-  FlexiPrepaid service levels of shipping.md 4a: D+3 within a state, D+4
+  FlexiPrepaid service levels of Pos Malaysia: D+3 within a state, D+4
   interstate, D+7 Peninsular<->Sabah/Sarawak *and* Sabah<->Sarawak.
 
 The postcode -> state table is not duplicated here: it is read through
@@ -93,7 +93,7 @@ def region_for_state(state_code: str) -> Region:
 
 
 # Sabah and Labuan are one side, Sarawak the other: the FlexiPrepaid D+7
-# service level covers Sabah<->Sarawak (shipping.md 4a). Labuan sits off
+# service level covers Sabah<->Sarawak (Pos Malaysia). Labuan sits off
 # Sabah's coast and is served through Kota Kinabalu.
 _BORNEO_SIDE = {"SBH": "sabah", "LBN": "sabah", "SRW": "sarawak"}
 
@@ -114,7 +114,7 @@ def crosses_sea(origin_state: str, dest_state: str) -> bool:
     """True between Peninsular Malaysia and East Malaysia (air surcharge).
 
     Pos Malaysia's air surcharge applies "for air delivery between
-    Peninsular Malaysia and Sabah/Sarawak" (shipping.md 4a, 4d).
+    Peninsular Malaysia and Sabah/Sarawak" (Pos Malaysia).
     """
     return region_for_state(origin_state) != region_for_state(dest_state)
 

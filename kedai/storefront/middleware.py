@@ -10,7 +10,7 @@
 * The storefront never sets a cookie; one that slips through is removed.
 * Guessing capability URLs is throttled: a client whose token URLs gave
   TOKEN_MISSES_PER_WINDOW "not found" answers gets 429 on token URLs for
-  the rest of the window (reliability.md SEC-06).
+  the rest of the window (OWASP ASVS 7.2.3).
 """
 
 import logging

@@ -1,7 +1,7 @@
 """Order totals (kedai.checkout.pricing): worked examples, invariants, bad input.
 
 Pure tests: no database. Worked examples are computed by hand from the rules
-named in the module docstring and tax.md §5c (BNM 5-sen rounding).
+named in the module docstring and BNM's 5-sen rounding mechanism.
 """
 
 import ast
@@ -45,7 +45,7 @@ def price(lines, *, shipping="0.00", inclusive=False, cash=False, **kw) -> Price
 # --- worked examples -------------------------------------------------------
 
 def test_no_tax_retail_order():
-    """Most merchants charge no SST (tax.md §5a): total is the plain sum."""
+    """Most merchants charge no SST (Customs SST): total is the plain sum."""
     order = price([line("19.90", 2, sku="tee"), line("5.00", sku="cap")])
     assert order.subtotal == rm("44.80")
     assert order.tax_total == rm("0")
@@ -100,7 +100,7 @@ def test_mixed_5_and_10_percent_lines_give_two_tax_entries():
     (True, "54.00", "50.00", "4.00", "54.00"),
 ])
 def test_service_tax_8_percent(inclusive, unit, net, tax, gross):
-    """Service tax 8 % since 1 March 2024 (tax.md §5a)."""
+    """Service tax 8 % since 1 March 2024 (Customs SST)."""
     order = price([line(unit, 1, "service", "8")], inclusive=inclusive)
     assert (order.subtotal, order.tax_total, order.total) == (rm(net), rm(tax),
                                                               rm(gross))
@@ -121,7 +121,7 @@ def test_shipping_untaxed_by_default():
     (True, "10.80", "10.00", "0.80"),
 ])
 def test_taxed_shipping_is_reported_as_service_tax(inclusive, shipping, net, tax):
-    """Delivery is a taxable service (tax.md §5a); its tax joins the breakdown."""
+    """Delivery is a taxable service (Customs SST); its tax joins the breakdown."""
     order = price([line("50.00")], shipping=shipping, inclusive=inclusive,
                   shipping_tax_rate=D(8))
     assert (order.shipping, order.shipping_tax) == (rm(net), rm(tax))
@@ -134,12 +134,12 @@ def test_taxed_shipping_is_reported_as_service_tax(inclusive, shipping, net, tax
     ("10.03", "10.05"), ("10.04", "10.05"), ("10.05", "10.05"),
     ("10.06", "10.05"), ("10.07", "10.05"), ("10.08", "10.10"),
     ("10.09", "10.10"),
-    # BNM's own examples (tax.md §5c)
+    # BNM's own examples (BNM rounding)
     ("82.01", "82.00"), ("82.04", "82.05"), ("82.07", "82.05"), ("82.08", "82.10"),
     ("0.01", "0.00"), ("99.99", "100.00"),
 ])
 def test_cash_rounding_every_last_sen_digit(before, after):
-    """1, 2, 6, 7 sen round down, 3, 4, 8, 9 round up (BNM, tax.md §5c)."""
+    """1, 2, 6, 7 sen round down, 3, 4, 8, 9 round up (BNM rounding mechanism)."""
     order = price([line(before)], cash=True)
     assert order.total_before_rounding == rm(before)
     assert order.total == rm(after)
@@ -149,14 +149,14 @@ def test_cash_rounding_every_last_sen_digit(before, after):
 
 @pytest.mark.parametrize("before", ["10.01", "10.03", "10.07", "10.09"])
 def test_no_rounding_without_cash(before):
-    """Online payments are charged the exact amount (tax.md §5c)."""
+    """Online payments are charged the exact amount (BNM rounding)."""
     order = price([line(before)], cash=False)
     assert order.total == rm(before)
     assert order.rounding == rm("0")
 
 
 def test_cash_rounding_applies_to_bill_total_not_lines():
-    """Rounding happens once on the total (tax.md §5c), after tax and shipping."""
+    """Rounding happens once on the total (BNM rounding), after tax and shipping."""
     order = price([line("1.01", 3, "sales", "10"), line("2.02")], shipping="4.99",
                   cash=True)
     # lines 3.03 + 0.30 tax + 2.02 + shipping 4.99 = 10.34 → 10.35
@@ -369,7 +369,7 @@ def test_invariants_hold_for_any_order(kw):
 @settings(max_examples=200, deadline=None)
 @given(cents)
 def test_cash_round_matches_bnm_table(amount):
-    """The ×20 formula equals the BNM table on the last sen (tax.md §5c)."""
+    """The ×20 formula equals the BNM table on the last sen (BNM rounding)."""
     sen = int(amount * 100) % 10
     adjust = {0: 0, 1: -1, 2: -2, 3: 2, 4: 1, 5: 0, 6: -1, 7: -2, 8: 2, 9: 1}[sen]
     assert cash_round(rm(str(amount))) == Money(amount + D(adjust).scaleb(-2))

@@ -1,7 +1,7 @@
 """Malaysian address rules (kedai.customers.addressing).
 
 Postcode cases cite the row of the table in
-/work/shared/reference/shipping.md section 4f they come from, written as
+docs/reference/shipping.md they come from, written as
 "4f: FROM-TO STATE".
 """
 

@@ -1,5 +1,6 @@
 """Shopify and WooCommerce product CSVs, built from their documented
-columns (ecosystem.md §1.1 and §1.4), and the Shopify export."""
+columns (Shopify and WooCommerce
+product CSV docs), and the Shopify export."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""MyInvois export: UBL 2.1 JSON with the mandatory fields of tax.md §5d."""
+"""MyInvois export: UBL 2.1 JSON with the mandatory fields of LHDN guideline."""
 
 import copy
 import json

@@ -1,6 +1,6 @@
-"""Bad input and attacks on callbacks and returns (issue 5, reliability.md
-SEC-01..05, FLT-01/02/06/07/08, BAD-09): rejected with a log entry, the
-order unchanged, never a 500."""
+"""Bad input and attacks on callbacks and returns (issue 5): forged,
+replayed, tampered and malformed callbacks are rejected with a log entry,
+the order unchanged, never a 500."""
 
 import threading
 import urllib.parse

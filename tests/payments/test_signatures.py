@@ -1,6 +1,6 @@
 """Each adapter's signature code reproduces the published examples.
 
-Sources and vectors: /work/shared/reference/payments.md §3a–3f, copied
+Sources and vectors: docs/reference/payments.md, copied
 from the gateways' own documentation (see docs/payments.md).
 """
 
@@ -86,7 +86,7 @@ def test_fiuu_vcode_example():
 
 def test_fiuu_skey_check_value():
     """docs.fiuu.dev "skey" formula; no vendor vector is published, so this
-    is the self-computed check value recorded in payments.md."""
+    is a self-computed check value."""
     from kedai.payments.gateways import fiuu
 
     assert fiuu._md5("123456789OD884200ACME27.60MYR") == (

@@ -1,4 +1,4 @@
-"""Actual, volumetric and chargeable weight (shipping.md 4c)."""
+"""Actual, volumetric and chargeable weight (Pos Malaysia)."""
 
 from decimal import Decimal as D
 
@@ -12,11 +12,11 @@ def parcel(*items):
 
 
 @pytest.mark.parametrize(("item", "divisor", "step", "volumetric", "chargeable"), [
-    # Pos Malaysia: L x W x H (cm) / 6000 (shipping.md 4a, 4c).
+    # Pos Malaysia: L x W x H (cm) / 6000 (Pos Malaysia).
     (ParcelItem(D("1.2"), D(30), D(20), D(10)), 6000, D("0.5"), D("1.000"), D("1.5")),
     # A light, bulky box: volumetric weight wins.
     (ParcelItem(D("0.2"), D(40), D(30), D(20)), 6000, D("0.5"), D("4.000"), D("4.0")),
-    # The same box at /5000 (express couriers, shipping.md 4c).
+    # The same box at /5000 (express couriers, Pos Malaysia).
     (ParcelItem(D("0.2"), D(40), D(30), D(20)), 5000, D("0.5"), D("4.800"), D("5.0")),
     # A dense item: actual weight wins; rounded up to the 1 kg step.
     (ParcelItem(D("3.2"), D(10), D(10), D(10)), 5000, D("1"), D("0.200"), D("4")),

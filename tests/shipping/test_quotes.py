@@ -96,7 +96,7 @@ def test_method_maximum_weight():
 def test_pos_laju_rate_card_quote():
     quote = quotes(kg("1"))["poslaju"]
     # Interstate KL -> Selangor, 1 kg: (4.50 + 2 x 1.00) x 1.2 x 1.06 = 8.268
-    # (shipping.md 4a, 2009 Pos Laju structure; see test_ratecards).
+    # (Pos Malaysia, 2009 Pos Laju structure; see test_ratecards).
     assert quote.available and quote.source == "rate_card"
     assert quote.charge == Money("8.27") and quote.eta == "2-4 working days"
     assert (quote.label, quote.carrier, quote.rate_card) == (
@@ -108,7 +108,7 @@ def test_pos_laju_rate_card_quote():
 
 
 def test_volumetric_weight_prices_bulky_parcels():
-    # 0.2 kg in 40 x 30 x 20 cm: 24000 / 6000 = 4 kg (shipping.md 4c);
+    # 0.2 kg in 40 x 30 x 20 cm: 24000 / 6000 = 4 kg (Pos Malaysia);
     # 16.00 + 3 x 2.00 = 22.00; x 1.2 x 1.06 = 27.984.
     quote = quotes(kg("0.2", 40, 30, 20))["poslaju"]
     assert quote.weight_kg == D("4") and quote.charge == Money("27.98")

@@ -1,6 +1,6 @@
-"""Rate card prices against the published examples of shipping.md 4a.
+"""Rate card prices against the published examples of Pos Malaysia.
 
-Every case cites the line of /work/shared/reference/shipping.md it checks.
+Every case cites the fact of docs/reference/shipping.md it checks.
 Money is Decimal; expected totals are worked out by hand in the comments.
 """
 
@@ -64,7 +64,7 @@ def test_poslaju_sample_card(zone, kg, sea, base, total, source):
 def test_poslaju_card_terms_come_from_the_file():
     terms = POSLAJU.terms
     assert POSLAJU.carrier == "poslaju" and POSLAJU.version == "2009-sample"
-    assert "shipping.md 4a" in POSLAJU.source
+    assert "Pos Malaysia" in POSLAJU.source
     assert terms.volumetric_divisor == 6000  # 4a: L x W x H / 6000
     assert terms.fuel_surcharge_pct == terms.handling_surcharge_pct == D(10)
     assert terms.max_weight_kg == D(30)

@@ -142,7 +142,7 @@ def test_an_invalid_card_is_refused_and_the_old_one_stays():
 def test_downloaded_csv_names_source_and_terms_and_parses_back():
     card = RateCard.objects.get(carrier="poslaju")
     text = rate_card_csv(card=card)
-    assert "# source: shipping.md 4a" in text
+    assert "# source: Pos Malaysia" in text
     assert "# volumetric_divisor: 6000" in text
     assert bands_diff([b.as_band() for b in card.bands.all()], bands_parse(text)) == []
     assert len(bands_parse(text)) == card.bands.count() == 6

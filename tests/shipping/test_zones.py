@@ -1,4 +1,4 @@
-"""Postcode -> state -> zone, and carrier route zones (shipping.md 4f)."""
+"""Postcode -> state -> zone, and carrier route zones (postcode table)."""
 
 import pytest
 
@@ -14,7 +14,7 @@ from kedai.shipping.zones import (
 
 
 @pytest.mark.parametrize(("postcode", "state", "zone"), [
-    # Range table of shipping.md 4f, one case per zone and the exceptions.
+    # Range table of postcode table, one case per zone and the exceptions.
     ("50000", "KUL", Zone.PENINSULAR),  # 50000-60000 Kuala Lumpur
     ("01000", "PLS", Zone.PENINSULAR),  # first postcode of Malaysia, Perlis
     ("14290", "KDH", Zone.PENINSULAR),  # Kedah exception inside Penang's block
@@ -59,9 +59,9 @@ def test_every_state_has_a_zone():
     ("KUL", "SBH", CarrierZone.EAST_WEST, True),
     ("SRW", "JHR", CarrierZone.EAST_WEST, True),
     ("KUL", "LBN", CarrierZone.EAST_WEST, True),
-    # Sabah <-> Sarawak is a D+7 route like Peninsular <-> East (shipping.md
-    # 4a FlexiPrepaid SLA) but no air surcharge applies (only Peninsular <->
-    # Sabah/Sarawak, shipping.md 4a).
+    # Sabah <-> Sarawak is a D+7 route like Peninsular <-> East (Pos
+    # FlexiPrepaid service levels) but no air surcharge applies (only Peninsular <->
+    # Sabah/Sarawak, Pos Malaysia).
     ("SBH", "SRW", CarrierZone.EAST_WEST, False),
     ("SBH", "LBN", CarrierZone.INTERSTATE, False),
     ("SBH", "SBH", CarrierZone.WITHIN_STATE, False),

@@ -2,7 +2,7 @@
 
 Text cells that a spreadsheet would run as a formula (starting with
 ``= + - @``, tab, carriage return or NUL) get a leading ``'``
-(reliability.md §3.8); amounts are numbers and are left alone, so a
+(OWASP CSV Injection); amounts are numbers and are left alone, so a
 negative number stays a number.
 """
 

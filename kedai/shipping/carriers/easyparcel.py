@@ -2,7 +2,7 @@
 
 Implements ``POST {BASE_URL}/open_api/2025-09/shipment/quotations`` as
 documented in the official repository ``easyparcel/OpenAPI``,
-``source/includes/2025-09/_quotation.md`` (summarised in shipping.md 4e):
+``source/includes/2025-09/_quotation.md`` (summarised in docs/reference/shipping.md):
 
 * request headers ``Authorization: Bearer <access token>`` and
   ``Content-Type: application/json``; body ``{"shipment": [{"sender":
@@ -18,8 +18,8 @@ documented in the official repository ``easyparcel/OpenAPI``,
   HTTP 200 may still carry a per-shipment error: each ``status`` is checked.
   Amounts are strings ("21.50") and are read as Decimal.
 
-EasyParcel covers Pos Laju and Skynet among others (shipping.md, "What
-this means for Kedai"); courier names are mapped to Kedai carrier codes.
+EasyParcel covers Pos Laju and Skynet among others (its courier list,
+docs/reference/shipping.md); courier names are mapped to Kedai carrier codes.
 
 Not implemented here: the OAuth 2.0 flow that obtains the access token
 (``/oauth/token``); configure a current token as ``OPTIONS["TOKEN"]``.

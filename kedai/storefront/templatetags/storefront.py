@@ -69,7 +69,7 @@ def category_url(slug: str) -> str:
     return _slug_url("storefront:category", slug)
 
 
-# --- personal data on long-lived capability pages (reliability.md SEC-08) ------
+# --- personal data on long-lived capability pages (OWASP ASVS 8.2.3) ------
 # The order page is reachable by whoever has its link for as long as the
 # order exists, so it shows enough to recognise the delivery, not the full
 # street address or phone number; those are in the buyer's own emails.

@@ -133,7 +133,7 @@ def test_faulty_carrier_falls_back_to_the_rate_card(live, token):
     started = time.monotonic()
     found = quote()
     assert time.monotonic() - started < 1.5
-    # Pos Laju rate card, 1 kg interstate (shipping.md 4a): 8.27.
+    # Pos Laju rate card, 1 kg interstate (Pos Malaysia): 8.27.
     assert (found.source, found.charge, found.available) == (
         "rate_card", Money("8.27"), True)
 
