@@ -6,6 +6,7 @@ locmem cache, mail printed to the console, tasks in the database.
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -230,7 +231,7 @@ KEDAI_SITE_URL = env("KEDAI_SITE_URL", default="http://127.0.0.1:8000")
 # Product search ("default" is the one used), shaped like STORAGES. The
 # backend follows the database (SQLite FTS5 or PostgreSQL full-text search)
 # unless KEDAI_SEARCH_BACKEND names another class.
-KEDAI_SEARCH_BACKENDS = {
+KEDAI_SEARCH_BACKENDS: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": env("KEDAI_SEARCH_BACKEND", default="") or (
             "kedai.catalog.search.postgres.PostgresSearchBackend"

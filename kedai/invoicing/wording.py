@@ -15,9 +15,12 @@ from typing import Any, Protocol
 class FilledWording(Protocol):
     """The owner's words with placeholders filled; "" keeps the built-in."""
 
-    subject: str
-    intro: str
-    footer: str
+    @property
+    def subject(self) -> str: ...
+    @property
+    def intro(self) -> str: ...
+    @property
+    def footer(self) -> str: ...
 
 
 WordingSource = Callable[..., FilledWording | None]

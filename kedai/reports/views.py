@@ -108,7 +108,7 @@ def stock_alert(request):
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(target, permanent=False)
     variant = form.cleaned_data["variant"]
     threshold = None if form.cleaned_data["reset"] else form.cleaned_data["threshold"]

@@ -102,7 +102,7 @@ class CheckoutDetailsForm(forms.Form):
                       "billing_city", "billing_postcode", "billing_state")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         email = self.signed_in_email or data.get("email", "")
         if self.signed_in_email:
             data["email"] = email
@@ -220,7 +220,7 @@ class PasswordForm(forms.Form):
             del self.fields["current_password"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if (data.get("password") and data.get("password_again")
                 and data["password"] != data["password_again"]):
             self.add_error("password_again", _("The two passwords differ."))
@@ -240,8 +240,11 @@ class DeliveryForm(forms.Form):
 
     def __init__(self, *args, shipping_choices, payment_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["shipping_method"].choices = shipping_choices
-        self.fields["payment_method"].choices = payment_choices
+        for name, choices in (("shipping_method", shipping_choices),
+                              ("payment_method", payment_choices)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
 
 
 class ReviewForm(forms.Form):

@@ -93,7 +93,7 @@ class AddToCartForm(forms.Form):
         return safe_next(self.cleaned_data.get("next", ""))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("variant") and not data.get("product"):
             raise forms.ValidationError(_("Please choose an option."))
         return data
@@ -113,7 +113,7 @@ class LineQuantityForm(forms.Form):
                                required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("action") != "remove" and data.get("quantity") is None \
                 and "quantity" not in self.errors:
             self.add_error("quantity", _("Enter a quantity."))

@@ -8,6 +8,8 @@ loaded by :mod:`kedai.core.registry`.
 
 from functools import cache
 
+from django.core.exceptions import ImproperlyConfigured
+
 from kedai.catalog.search.base import SearchBackend, SearchHits, Suggestion, terms
 from kedai.core.registry import adapter_configs, adapter_get
 
@@ -18,7 +20,10 @@ SETTING = "KEDAI_SEARCH_BACKENDS"
 
 @cache
 def _backend(path: str) -> SearchBackend:
-    return adapter_get(SETTING, "default")
+    backend = adapter_get(SETTING, "default")
+    if backend is None:
+        raise ImproperlyConfigured(f"{SETTING} has no 'default' backend")
+    return backend
 
 
 def get_search_backend() -> SearchBackend:

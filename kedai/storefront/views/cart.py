@@ -181,7 +181,7 @@ def cart_line(request, cart, line_id):
         if request.headers.get("HX-Request"):
             return _render_cart(request, cart)
         return SeeOther(reverse("storefront:cart"))
-    message = " ".join(e for errs in form.errors.values() for e in errs)
+    message = " ".join(str(e) for errs in form.errors.values() for e in errs)
     return _render_cart(request, cart, status=422, errors={line_id: message})
 
 
