@@ -5,15 +5,37 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test lint bench bench-dataio clean
+# Lock files (pip-compile, with hashes): exactly what CI tested. run.txt is
+# what runs the shop, with every optional backend (PostgreSQL, Redis,
+# Stripe) so that any DATABASE_URL or CACHE_URL works; dev.txt adds the
+# test and lint tools. `make lock` rebuilds both after a change to
+# pyproject.toml.
+LOCK_RUN := requirements/run.txt
+LOCK_DEV := requirements/dev.txt
+PIP      := $(BIN)/python -m pip install --disable-pip-version-check
+EXTRAS   := --extra postgres --extra redis --extra stripe
+COMPILE  := pip-compile --generate-hashes --strip-extras --no-emit-index-url \
+            --no-emit-find-links --allow-unsafe
 
-$(BIN)/.installed: pyproject.toml
+.PHONY: run test lint lock bench bench-dataio clean
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+
+# Re-installs only when a lock file changes, so a second `make run` starts
+# at once.
+$(BIN)/.installed-run: $(LOCK_RUN) | $(BIN)/python
+	$(PIP) --require-hashes -r $(LOCK_RUN)
+	$(PIP) --no-deps -e .
+	touch $@
+
+$(BIN)/.installed: $(LOCK_DEV) | $(BIN)/python
+	$(PIP) --quiet --require-hashes -r $(LOCK_DEV)
+	$(PIP) --quiet --no-deps -e .
 	touch $@
 
 # Migrate, load the demo shop once, print the back-office login, start web + worker.
-run: $(BIN)/.installed
+run: $(BIN)/.installed-run
 	$(BIN)/python manage.py rundemo
 
 test: $(BIN)/.installed
@@ -29,6 +51,12 @@ bench: $(BIN)/.installed
 
 bench-dataio: $(BIN)/.installed
 	$(BIN)/python bench/dataio.py
+
+lock:
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install --quiet pip-tools==7.6.2
+	PATH="$(VENV)-lock/bin:$$PATH" $(COMPILE) $(EXTRAS) -o $(LOCK_RUN) pyproject.toml
+	PATH="$(VENV)-lock/bin:$$PATH" $(COMPILE) $(EXTRAS) --extra dev -o $(LOCK_DEV) pyproject.toml
 
 clean:
 	rm -rf $(VENV) var

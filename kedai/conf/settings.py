@@ -10,6 +10,8 @@ from typing import Any
 
 import environ
 
+from kedai.core.extras import require_extra
+
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 BASE_DIR = PACKAGE_DIR.parent
 env = environ.Env()
@@ -125,11 +127,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": env("KEDAI_TEST_SQLITE", default=str(VAR_DIR / "test.sqlite3"))
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    require_extra("psycopg", extra="postgres", needed_for="A PostgreSQL DATABASE_URL")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, mail, tasks -----------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kedai")}
+if "redis" in CACHES["default"]["BACKEND"].lower():
+    require_extra("redis", extra="redis", needed_for="A Redis CACHE_URL")
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kedai <shop@localhost>")
 TASKS = {

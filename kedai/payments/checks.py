@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
+from kedai.core.registry import adapter_get
 from kedai.payments.registry import OFFLINE_METHODS
 
 
@@ -22,4 +24,14 @@ def check_payment_settings(app_configs=None, **kwargs) -> list[CheckMessage]:
                 f"Payment method {code!r} has no BASE_URL and no sandbox is "
                 "configured (KEDAI_SANDBOX_URL): it cannot take payments.",
                 id="payments.W001"))
+    for code in settings.KEDAI_PAYMENT_METHODS:
+        if code in gateways:
+            # Builds the adapter (no network): a missing optional package
+            # (kedai[stripe]) or OPTIONS key shows here, not at checkout.
+            try:
+                adapter_get("KEDAI_PAYMENT_GATEWAYS", code)
+            except (ImproperlyConfigured, KeyError) as exc:
+                messages.append(Error(
+                    f"Payment method {code!r} cannot be used: {exc}",
+                    id="payments.E003"))
     return messages

@@ -28,8 +28,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-import stripe
+try:
+    import stripe
+except ModuleNotFoundError:  # optional: pip install "kedai[stripe]"
+    stripe = None  # type: ignore[assignment]
 
+from kedai.core.extras import require_extra
 from kedai.core.money import Money, quantize
 from kedai.payments.exceptions import CallbackRejected, GatewayError
 from kedai.payments.gateways import transport
@@ -85,6 +89,7 @@ class StripeGateway:
     min_query_interval = 60
 
     def __init__(self, code: str, options: Mapping[str, Any]) -> None:
+        require_extra("stripe", extra="stripe", needed_for="The Stripe gateway")
         self.code = code
         self.options = options
         self.webhook_secret: str = options["WEBHOOK_SECRET"]
