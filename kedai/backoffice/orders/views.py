@@ -35,11 +35,9 @@ from kedai.backoffice.orders.services import (
     MAX_UPLOAD_BYTES,
     BulkRefused,
     TrackingRow,
-    order_refund_lines,
     orders_mark_packed,
     orders_mark_paid,
     parcel_record,
-    paying_payment,
     tracking_apply,
     tracking_csv_read,
     tracking_plan,
@@ -55,6 +53,7 @@ from kedai.orders.services import (
     order_change_status,
     order_note_add,
 )
+from kedai.payments.refunds import order_refund_lines, paying_payment
 from kedai.payments.registry import OFFLINE_METHODS
 from kedai.payments.selectors import payment_list_for_order
 from kedai.shipping.models import Carrier
