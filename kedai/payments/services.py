@@ -17,10 +17,12 @@ import hashlib
 import hmac
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +54,10 @@ from kedai.payments.registry import (
 logger = logging.getLogger("kedai.payments")
 
 P = PaymentStatus
+# How long a request may take to create an attempt at the gateway before
+# another request may send the same reference again (longer than any
+# gateway timeout).
+CREATING_CLAIM = timedelta(minutes=2)
 # Where a payment may go on news from the gateway. A capture beats an
 # earlier decline or expiry (money moved: Billplz lets the shopper retry
 # on the same bill); nothing the gateway says undoes a capture (FLT-07).
@@ -122,6 +128,11 @@ def payment_start(*, order: Order, method: str, site_url: str) -> StartedPayment
     KEDAI_PAYMENT_CALLBACK_BASE_URL is set. A previous attempt whose
     creation failed (gateway down or timed out) is reused with the same
     reference, so no second bill or duplicate reference is made (FLT-01).
+    An attempt another request is creating right now (a double-clicked
+    "Pay") is never reused: this request makes its own attempt with its
+    own reference, so each bill the gateway makes belongs to exactly one
+    attempt and its callback finds it (issue 13, defect 3). Any of them,
+    paid, pays the order; a second one paid is flagged as a duplicate.
     Raises PaymentError when the order cannot be paid or the gateway is
     unavailable; the order then stays awaiting payment. Moves no money.
     """
@@ -154,11 +165,14 @@ def payment_start(*, order: Order, method: str, site_url: str) -> StartedPayment
     except GatewayError as exc:
         logger.warning("payment %s: %s create failed: %s", payment.reference,
                        method, exc)
+        # Free the attempt, so a retry resends the same reference.
+        Payment.objects.filter(pk=payment.pk, redirect={}).update(
+            creating_until=None)
         raise PaymentError(
             _("The payment service did not answer. Your order is saved and "
               "still awaiting payment: please try again in a moment."),
             code="gateway") from exc
-    _record_redirect(payment=payment, redirect=redirect)
+    redirect = _record_redirect(payment=payment, redirect=redirect)
     return StartedPayment(payment, redirect)
 
 
@@ -169,15 +183,20 @@ def _prepare_attempt(*, order: Order, gateway: str) -> Payment:
         raise PaymentError(_("This order is not awaiting payment."), code="state")
     if locked.total <= 0:
         raise PaymentError(_("This order has nothing to pay."), code="state")
+    now = timezone.now()
+    claim = now + CREATING_CLAIM
     unsent = (payment_qs_select_for_update()
               .filter(order=locked, gateway=gateway, status=P.PENDING, redirect={})
+              .filter(Q(creating_until=None) | Q(creating_until__lt=now))
               .first())
     if unsent is not None:
+        Payment.objects.filter(pk=unsent.pk).update(creating_until=claim)
+        unsent.creating_until = claim
         return unsent
     reference = _next_reference(locked)
     return Payment.objects.create(
         order=locked, gateway=gateway, reference=reference,
-        amount=locked.total, currency=locked.currency,
+        amount=locked.total, currency=locked.currency, creating_until=claim,
         return_token_hash=token_hash(_return_token(reference)))
 
 
@@ -190,17 +209,33 @@ def _return_token(reference: str) -> str:
 
 
 @transaction.atomic(durable=True)
-def _record_redirect(*, payment: Payment, redirect: Redirect) -> None:
+def _record_redirect(*, payment: Payment, redirect: Redirect) -> Redirect:
+    """Store where the shopper goes; return the redirect to send them to."""
     locked = payment_qs_select_for_update().get(pk=payment.pk)
+    if (locked.redirect and locked.gateway_reference and redirect.gateway_reference
+            and redirect.gateway_reference != locked.gateway_reference):
+        # Only if a creation outlived its claim: the first bill stays the
+        # attempt's, and the shopper is sent to it, never to a bill whose
+        # callback Kedai would not recognise.
+        logger.error("payment %s: %s made a second bill %s; keeping %s",
+                     locked.reference, locked.gateway,
+                     redirect.gateway_reference, locked.gateway_reference)
+        payment.redirect, payment.gateway_reference = (locked.redirect,
+                                                       locked.gateway_reference)
+        return Redirect(url=locked.redirect["url"], method=locked.redirect["method"],
+                        fields=tuple(tuple(f) for f in locked.redirect["fields"]),
+                        gateway_reference=locked.gateway_reference)
     locked.redirect = {"url": redirect.url, "method": redirect.method,
                        "fields": [list(f) for f in redirect.fields]}
-    fields = ["redirect", "updated_at"]
+    locked.creating_until = None
+    fields = ["redirect", "creating_until", "updated_at"]
     if redirect.gateway_reference and not locked.gateway_reference:
         locked.gateway_reference = redirect.gateway_reference
         fields.append("gateway_reference")
     locked.save(update_fields=fields)
     payment.redirect, payment.gateway_reference = (locked.redirect,
                                                    locked.gateway_reference)
+    return redirect
 
 
 # --- the one function every result goes through -----------------------------------
