@@ -39,8 +39,9 @@ from kedai.payments.lock_objects import (
     order_qs_select_for_update,
     payment_qs_select_for_update,
 )
-from kedai.payments.models import Payment, PaymentStatus, Refund
+from kedai.payments.models import Payment, PaymentFlag, PaymentStatus, Refund
 from kedai.payments.registry import OFFLINE_METHODS, gateway_get
+from kedai.payments.services import payment_flag_clear
 
 logger = logging.getLogger("kedai.payments")
 REFUNDABLE = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED)
@@ -65,9 +66,13 @@ def payment_refund(*, payment: Payment, amount: Money, reason: str, actor: str,
     adapter = None if manual or payment.gateway in OFFLINE_METHODS \
         else gateway_get(payment.gateway)
     refund = _reserve(payment=payment, amount=amount, reason=reason, actor=actor)
+    # A second capture of an attempt is known to the gateway by the
+    # attempt's reference and its own transaction id.
+    known_as = payment.duplicate_of or payment
     try:
         answer = (adapter.refund_create(
-            reference=payment.reference, gateway_reference=payment.gateway_reference,
+            reference=known_as.reference,
+            gateway_reference=known_as.gateway_reference,
             transaction_id=payment.transaction_id, amount=amount,
             refund_reference=refund.reference) if adapter else None)
     except GatewayError as exc:
@@ -131,6 +136,29 @@ def _complete(*, refund: Refund, manual: bool, gateway_reference: str) -> Refund
                             actor=refund.actor,
                             note=_("Payment %(reference)s refunded in full.")
                             % {"reference": payment.reference})
+    return refund
+
+
+def payment_refund_flagged(*, payment: Payment, actor: str,
+                           manual: bool = False) -> Refund:
+    """Give back in full a payment flagged for the owner (a duplicate
+    payment of a paid order, or one paid after the order was closed).
+
+    Through :func:`payment_refund` (gateway API unless ``manual``); the
+    flag is cleared once the money is back. Never touches the payment that
+    paid the order. Raises RefundError (nothing changed) otherwise.
+    """
+    payment.refresh_from_db()
+    if not payment.flag or payment.pays_order:
+        raise RefundError(_("Only a flagged payment that did not pay the order "
+                            "can be refunded here."), code="state")
+    left = Money(payment.amount - payment.refunded_amount, payment.currency)
+    refund = payment_refund(
+        payment=payment, amount=left, actor=actor, manual=manual,
+        reason=_("Refund of payment %(reference)s: %(flag)s.")
+        % {"reference": payment.reference,
+           "flag": PaymentFlag(payment.flag).label})
+    payment_flag_clear(payment=payment)
     return refund
 
 

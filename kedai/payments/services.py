@@ -31,7 +31,7 @@ from kedai.cart.tokens import token_hash
 from kedai.core.money import Money, to_decimal
 from kedai.invoicing.services import payment_captured
 from kedai.orders.models import Order, OrderStatus
-from kedai.orders.services import order_change_status
+from kedai.orders.services import order_change_status, order_note_add
 from kedai.payments.exceptions import GatewayError, PaymentError
 from kedai.payments.lock_objects import (
     order_qs_select_for_update,
@@ -84,9 +84,11 @@ class Outcome:
     """What applying one gateway statement did.
 
     ``code``: "captured" (the payment was captured now), "updated",
-    "duplicate" (already in that state), "ignored" (an illegal or stale
-    transition, e.g. "failed" after "captured") or "rejected" (identity,
-    amount or currency did not match: nothing changed but a flag).
+    "duplicate" (already in that state), "flagged" (a second capture of
+    an attempt already captured, recorded for a refund), "ignored" (an
+    illegal or stale transition, e.g. "failed" after "captured") or
+    "rejected" (identity, amount or currency did not match: nothing
+    changed but a flag). Only "rejected" is refused to the gateway.
     """
 
     code: str
@@ -267,15 +269,15 @@ def payment_apply_result(*, payment: Payment, result: PaymentResult,
                            problem)
             return Outcome("rejected", problem)
         target = _STATUS_OF_RESULT[result.status]
+        if (target == P.CAPTURED and locked.status in _MONEY_TAKEN
+                and result.transaction_id and locked.transaction_id
+                and locked.transaction_id != result.transaction_id):
+            # Same attempt paid twice at the gateway: not a duplicate
+            # message but a duplicate payment (woo#9297). Kept and flagged
+            # for a refund, and acknowledged so the gateway stops sending.
+            return _second_capture(order=order, payment=locked, result=result,
+                                   source=source)
         if locked.status == target:
-            if target == P.CAPTURED and result.transaction_id and (
-                    locked.transaction_id
-                    and locked.transaction_id != result.transaction_id):
-                # Same attempt paid twice at the gateway: not a duplicate
-                # message but a duplicate payment (woo#9297).
-                logger.error("payment %s: second transaction %s at the gateway",
-                             locked.reference, result.transaction_id)
-                return Outcome("rejected", "second transaction for one payment")
             return Outcome("duplicate", f"already {target}")
         if target not in RESULT_TRANSITIONS[locked.status]:
             logger.info("payment %s: %s %s ignored (is %s)", locked.reference,
@@ -286,6 +288,53 @@ def payment_apply_result(*, payment: Payment, result: PaymentResult,
             _capture(order=order, payment=locked, source=source)
             return Outcome("captured", locked.flag or "order paid")
         return Outcome("updated", target)
+
+
+_MONEY_TAKEN = frozenset({P.CAPTURED, P.PARTIALLY_REFUNDED, P.REFUNDED})
+
+
+def _second_capture(*, order: Order, payment: Payment, result: PaymentResult,
+                    source: str) -> Outcome:
+    """Record a second capture (new transaction id) of ``payment``.
+
+    Under the order and payment locks. It becomes a payment row of its
+    own, captured and flagged as a duplicate (``duplicate_of`` the
+    attempt, whose reference the gateway knows it by), so the owner sees
+    it on the order and the dashboard and can refund it; the order's
+    tracking history says so. The same statement again changes nothing.
+    """
+    known = Payment.objects.filter(duplicate_of=payment,
+                                   transaction_id=result.transaction_id).first()
+    if known is not None:
+        return Outcome("duplicate", f"second capture already recorded as "
+                                    f"{known.reference}")
+    count = Payment.objects.filter(duplicate_of=payment).count()
+    assert result.amount is not None  # checked by _identity_problem
+    duplicate = Payment.objects.create(
+        order=order, gateway=payment.gateway,
+        reference=f"{payment.reference}-D{count + 1}",
+        transaction_id=result.transaction_id[:100], status=P.CAPTURED,
+        amount=result.amount.amount, currency=result.amount.currency,
+        flag=PaymentFlag.DUPLICATE, duplicate_of=payment,
+        captured_at=timezone.now(), redirect={"duplicate_of": payment.reference},
+        message=(result.message or "")[:255])
+    _flag_on_order(order=order, payment=duplicate)
+    logger.error("payment %s: second capture %s by %s recorded as %s (flagged)",
+                 payment.reference, result.transaction_id, source,
+                 duplicate.reference)
+    return Outcome("flagged", f"second capture recorded as {duplicate.reference}")
+
+
+def _flag_on_order(*, order: Order, payment: Payment) -> None:
+    # The order's tracking history carries the warning, so whoever opens
+    # the order sees that money must go back.
+    order_note_add(
+        order=order, actor=f"payment:{payment.gateway}",
+        note=_("Payment %(reference)s of %(amount)s was captured but %(why)s: "
+               "refund it.")
+        % {"reference": payment.reference,
+           "amount": Money(payment.amount, payment.currency),
+           "why": PaymentFlag(payment.flag).label.lower()})
 
 
 def _identity_problem(payment: Payment, result: PaymentResult) -> str:
@@ -343,6 +392,7 @@ def _capture(*, order: Order, payment: Payment, source: str) -> None:
     paid_already = Payment.objects.filter(order=order, pays_order=True).exists()
     payment.flag = PaymentFlag.DUPLICATE if paid_already else PaymentFlag.ORDER_CLOSED
     payment.save(update_fields=["flag", "updated_at"])
+    _flag_on_order(order=order, payment=payment)
     logger.error("payment %s captured by %s but order %s is %s: flagged %s",
                  payment.reference, source, order.number, order.status, payment.flag)
 
