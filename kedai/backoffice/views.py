@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from kedai.backoffice.access import office_view
 from kedai.core.ratelimit import rate_limit_blocked, rate_limit_record
+from kedai.payments.selectors import FLAGGED_SHOWN, payment_flagged_list
 
 # Failed sign-ins per account and per client address (OWASP ASVS 6.3.1).
 FAILED_SIGN_INS_PER_WINDOW = 10
@@ -46,4 +47,5 @@ class LoginView(auth_views.LoginView):
 
 @office_view()
 def home(request):
-    return render(request, "backoffice/home.html")
+    return render(request, "backoffice/home.html", {
+        "flagged_payments": list(payment_flagged_list()[:FLAGGED_SHOWN])})

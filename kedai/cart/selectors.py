@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from kedai.cart.models import Cart, CartLine
-from kedai.core.money import quantize
+from kedai.core.money import line_total
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def cart_summary(*, cart: Cart) -> CartView:
             problem = _("No longer available")
         elif line.quantity > v.stock:
             problem = _("Only %(n)d left in stock") % {"n": v.stock}
-        total = quantize(v.price * line.quantity, cart.currency)
+        total = line_total(v.price, line.quantity, cart.currency)
         views.append(CartLineView(line, v.price, total, available, problem))
         if available:
             subtotal += total

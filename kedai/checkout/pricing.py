@@ -43,6 +43,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from kedai.core.money import ROUNDING, Money, quantize
+from kedai.core.money import line_total as money_line_total
 
 TAX_KINDS = ("none", "sales", "service")
 # Delivery is a taxable service from 2024 (Customs SST), so taxed shipping is
@@ -149,7 +150,8 @@ class PricedOrder:
 
 def line_total(unit_price: Money, quantity: int) -> Money:
     """LINE_TOTAL: unit price × quantity, quantised half-up."""
-    return (unit_price * quantity).quantized()
+    return Money(money_line_total(unit_price.amount, quantity, unit_price.currency),
+                 unit_price.currency)
 
 
 def line_tax(amount: Money, rate: Decimal, *, includes_tax: bool) -> Money:

@@ -20,7 +20,7 @@ from kedai.checkout.exceptions import CheckoutError, OutOfStock, TotalChanged
 from kedai.checkout.models import Checkout
 from kedai.checkout.pricing import PricedOrder, PricingLine, price_order
 from kedai.core.events import publish
-from kedai.core.money import Money
+from kedai.core.money import Money, line_total
 from kedai.core.numbering import number_allocate
 from kedai.core.tokens import is_well_formed, new_token, token_hash
 from kedai.customers.addressing import PostalAddress
@@ -101,6 +101,13 @@ def checkout_complete(*, cart: Cart, details: CheckoutDetails,
 def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
            token: str, accepted_total: Money | None) -> Order:
     cart = cart_qs_select_for_update().get(pk=cart.pk)
+    # A double-clicked "Place order": the other request held the cart lock
+    # and placed this very checkout while we waited. Under the lock its
+    # order is visible (committed), so hand it back instead of refusing
+    # the now closed cart.
+    placed = Order.objects.filter(checkout_key=checkout_key).first()
+    if placed is not None:
+        return placed
     if cart.status != Cart.Status.OPEN:
         raise CheckoutError(_("This cart has already been checked out."),
                             code="closed")
@@ -200,7 +207,8 @@ def _shipping_args(checkout: Checkout) -> dict:
     and the goods subtotal (for "free above" methods)."""
     cart = checkout.cart
     lines = list(CartLine.objects.filter(cart=cart).select_related("variant"))
-    subtotal = sum((Money(line.variant.price, cart.currency) * line.quantity
+    subtotal = sum((Money(line_total(line.variant.price, line.quantity,
+                                     cart.currency), cart.currency)
                     for line in lines), Money.zero(cart.currency))
     address = checkout.shipping or {}
     return {"parcel": parcel_from_lines([(line.variant, line.quantity)

@@ -1,14 +1,16 @@
 """Money: a Decimal amount with its ISO 4217 currency.
 
-Rounding happens at named points only, always through :func:`quantize`
-(ROUND_HALF_UP to the currency's minor unit), see ARCHITECTURE.md §4.
+Rounding happens at named points only, always through the functions here:
+:func:`quantize` (ROUND_HALF_UP to the currency's minor unit),
+:func:`line_total`, :func:`units_share` (a line's cost split by unit) and
+:func:`round_places` (numbers without a currency); see ARCHITECTURE.md §4.
 ``float`` never touches money: constructing Money from a float raises.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel.numbers import format_currency, get_currency_precision
@@ -26,6 +28,45 @@ def minor_unit(currency: str) -> Decimal:
 def quantize(amount: Decimal, currency: str) -> Decimal:
     """Round ``amount`` half-up to the currency's minor unit."""
     return amount.quantize(minor_unit(currency), rounding=ROUNDING)
+
+
+def round_places(value: Decimal, places: int = 2) -> Decimal:
+    """Round ``value`` half-up to ``places`` decimals.
+
+    For numbers written to or read from the outside where no currency is
+    at hand (a settlement file's amounts, a carrier API's kilograms and
+    centimetres); amounts with a currency go through :func:`quantize`.
+    """
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+
+
+def line_total(unit_price: Decimal, quantity: int, currency: str) -> Decimal:
+    """LINE_TOTAL: unit price × quantity, quantised half-up.
+
+    The one formula for a line's total wherever it is shown or summed (the
+    cart page, the checkout's shipping subtotal, pricing), so they agree.
+    """
+    return quantize(unit_price * quantity, currency)
+
+
+def units_share(*, total: Decimal, quantity: int, start: int, count: int,
+                currency: str) -> Decimal:
+    """What units ``start + 1`` … ``start + count`` of a line cost.
+
+    A line of ``quantity`` units that cost ``total`` together gives each
+    unit ``total / quantity`` rounded *down* to the minor unit, and the
+    last unit the remainder; so the units of a line, refunded in any
+    number of steps, always add up to exactly ``total`` (never a sen
+    more). ``start`` is how many units were refunded before.
+    """
+    if not (start >= 0 and count >= 0 and start + count <= quantity):
+        raise ValueError(f"units {start}+{count} of a line of {quantity}")
+    each = (total / quantity).quantize(minor_unit(currency), rounding=ROUND_DOWN)
+
+    def cost(units: int) -> Decimal:
+        return total if units == quantity else each * units
+
+    return cost(start + count) - cost(start)
 
 
 def to_decimal(value: object) -> Decimal:

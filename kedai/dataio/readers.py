@@ -24,6 +24,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from kedai.core.money import round_places
 from kedai.dataio.cells import cell_unescape
 from kedai.dataio.exceptions import DataError
 
@@ -201,12 +202,12 @@ def money_value(value: object, column: str) -> Decimal:
         amount = Decimal(text)
     if amount < 0:
         raise ValueError(_("%(column)s cannot be negative.") % {"column": column})
-    if amount != amount.quantize(Decimal("0.01")):
+    if amount != round_places(amount):
         raise ValueError(_("%(column)s has more than two decimals.")
                          % {"column": column})
     if amount >= Decimal("10000000000"):
         raise ValueError(_("%(column)s is too large.") % {"column": column})
-    return amount.quantize(Decimal("0.01"))
+    return round_places(amount)  # exact: at most two decimals, checked above
 
 
 def decimal_value(value: object, column: str, places: str = "0.1") -> Decimal:

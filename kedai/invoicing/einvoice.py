@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 
+from kedai.core.money import quantize
 from kedai.invoicing.models import Document, DocumentKind
 
 NAMESPACES = {
@@ -93,7 +94,7 @@ def _v(value: Any, **attrs: Any) -> list[dict[str, Any]]:
 
 
 def _amount(value: str | Decimal, currency: str) -> list[dict[str, Any]]:
-    return _v(Decimal(value).quantize(Decimal("0.01")), currencyID=currency)
+    return _v(quantize(Decimal(value), currency), currencyID=currency)
 
 
 def _party(*, name: str, ids: list[tuple[str, str]], address: dict[str, str],
@@ -237,7 +238,7 @@ def document_einvoice(document: Document) -> dict[str, Any]:
             qty = Decimal(line["quantity"])
             lines.append(_line(
                 index=i, description=description, quantity=qty,
-                unit_price=(Decimal(line["net"]) / qty).quantize(Decimal("0.01")),
+                unit_price=quantize(Decimal(line["net"]) / qty, currency),
                 net=Decimal(line["net"]), tax=Decimal(line["tax"]),
                 kind=line["tax_kind"], rate=line["tax_rate"], currency=currency,
                 classification=classification, code=line["sku"]))

@@ -14,6 +14,7 @@ nothing new; refunds are the exception, see ``order_refunded``.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -319,6 +320,10 @@ def _wording(document: Document, role: str) -> tuple[str, str, list[str]]:
 
 
 _PDF_CACHE: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_PDF_CACHE_SIZE = 16
+# The outbox worker and web threads share the cache; an OrderedDict is
+# not safe to change from several threads at once.
+_PDF_CACHE_LOCK = threading.Lock()
 
 
 def document_pdf_bytes(number: str) -> bytes:
@@ -327,14 +332,23 @@ def document_pdf_bytes(number: str) -> bytes:
     Cached per process for the last few documents: a document never
     changes, and its customer and owner messages usually go out in the same
     batch. The key includes the issue time, so a restored or rebuilt
-    database reusing a number never gets another document's PDF.
+    database reusing a number never gets another document's PDF. Safe to
+    call from several threads: the cache is changed under a lock, and the
+    PDF is rendered outside it (two threads may render the same document
+    once each; both get the same bytes).
     """
     from kedai.invoicing.pdf import render_pdf
 
     document = Document.objects.get(number=number)
     key = (number, document.issued_at.isoformat())
-    if key not in _PDF_CACHE:
-        _PDF_CACHE[key] = render_pdf(document.data).content
-        while len(_PDF_CACHE) > 16:
+    with _PDF_CACHE_LOCK:
+        cached = _PDF_CACHE.get(key)
+        if cached is not None:
+            _PDF_CACHE.move_to_end(key)
+            return cached
+    content = render_pdf(document.data).content
+    with _PDF_CACHE_LOCK:
+        _PDF_CACHE[key] = content
+        while len(_PDF_CACHE) > _PDF_CACHE_SIZE:
             _PDF_CACHE.popitem(last=False)
-    return _PDF_CACHE[key]
+    return content

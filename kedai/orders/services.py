@@ -1,4 +1,12 @@
-"""Order state changes: every change is checked, stored and timed."""
+"""Order state changes: every change is checked, stored and timed.
+
+Stock rows are always updated in ascending variant id, the order checkout
+takes them in, so a cancel or refund restocking beside a checkout can
+never deadlock with it on PostgreSQL (issue 13, defect 5).
+"""
+
+import logging
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -8,9 +16,12 @@ from django.utils.translation import gettext as _
 from kedai.catalog.models import Variant
 from kedai.catalog.services import product_refresh
 from kedai.core.events import publish
+from kedai.core.money import units_share
 from kedai.orders.events import OrderCancelled
 from kedai.orders.exceptions import OrderError
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+
+logger = logging.getLogger("kedai.orders")
 
 S = OrderStatus
 # Where an order may go from each status. Cancelling gives the stock back.
@@ -55,8 +66,8 @@ def order_change_status(*, order: Order, to: str, actor: str, note: str = "") ->
 
 def _restock(order: Order) -> None:
     # Variants deleted since the order was placed have nothing to restock.
-    rows = order.lines.exclude(variant=None).values_list(
-        "variant_id", "variant__product_id", "quantity")
+    rows = (order.lines.exclude(variant=None).order_by("variant_id", "id")
+            .values_list("variant_id", "variant__product_id", "quantity"))
     for variant_id, _product_id, quantity in rows:
         Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
     product_refresh(product_ids={product_id for _v, product_id, _q in rows})
@@ -66,19 +77,25 @@ def order_cancel_unpaid_expired(*, now=None) -> int:
     """Cancel unpaid orders past their hold and release their stock.
 
     Each order in its own transaction, so one failure does not hold up the
-    rest; an order paid meanwhile is left alone (the status check runs
-    under the row lock). Returns how many were cancelled.
+    rest: an order that fails (a database error, a deadlock victim) is
+    logged and skipped, and the next sweep tries it again. An order paid
+    meanwhile is left alone (the status check runs under the row lock).
+    Returns how many were cancelled.
     """
     now = now or timezone.now()
     due = Order.objects.filter(status=S.AWAITING_PAYMENT,
-                               reserved_until__lte=now).values_list("pk", flat=True)
+                               reserved_until__lte=now).values_list("pk", "number")
     cancelled = 0
-    for pk in list(due):
+    for pk, number in list(due):
         try:
             order_change_status(order=Order(pk=pk), to=S.CANCELLED, actor="system",
                                 note=_("Not paid in time; stock released."))
         except OrderError:
             continue  # paid or cancelled in the meantime
+        except Exception:
+            logger.exception("unpaid order %s could not be cancelled; skipped",
+                             number)
+            continue
         cancelled += 1
     return cancelled
 
@@ -103,20 +120,26 @@ def order_note_add(*, order: Order, note: str, actor: str) -> OrderEvent:
                                          note=text)
 
 
-def order_lines_refund_reserve(*, order: Order, quantities: dict[int, int]) -> None:
-    """Count ``quantities`` ({line id: n}) of the order's lines as refunded.
+def order_lines_refund_reserve(*, order: Order, quantities: dict[int, int]) -> Decimal:
+    """Count ``quantities`` ({line id: n}) of the order's lines as refunded;
+    return what those units cost.
 
     Each line is raised with a conditional ``UPDATE … WHERE
     quantity_refunded + n <= quantity``, so two refunds racing can never
-    refund a line more often than it was bought. Raises OrderError (and
-    changes nothing) if a line is not the order's, n is not positive or
-    too many. Moves no money and no stock: the caller refunds the payment
-    next and calls :func:`order_lines_refund_release` if that fails.
+    refund a line more often than it was bought. A line's units are worth
+    what the line cost, split by :func:`kedai.core.money.units_share`
+    (the remainder on its last unit), counted under the order lock from
+    the units refunded before: refunding a line unit by unit gives back
+    exactly its total. Raises OrderError (and changes nothing) if a line
+    is not the order's, n is not positive or too many. Moves no money and
+    no stock: the caller refunds the payment next and calls
+    :func:`order_lines_refund_release` if that fails.
     """
     if not quantities:
         raise OrderError(_("Choose at least one line to refund."), code="lines")
+    worth = Decimal(0)
     with transaction.atomic():
-        Order.objects.select_for_update().get(pk=order.pk)
+        locked = Order.objects.select_for_update().get(pk=order.pk)
         for line_id, count in sorted(quantities.items()):
             if count < 1:
                 raise OrderError(_("Quantities must be whole numbers above 0."),
@@ -130,6 +153,11 @@ def order_lines_refund_reserve(*, order: Order, quantities: dict[int, int]) -> N
                     _("Line %(line)s has fewer than %(count)d left to refund.")
                     % {"line": _line_label(line_id), "count": count},
                     code="too_many")
+            line = OrderLine.objects.get(pk=line_id)
+            worth += units_share(total=line.line_total, quantity=line.quantity,
+                                 start=line.quantity_refunded - count, count=count,
+                                 currency=locked.currency)
+    return worth
 
 
 def order_lines_refund_release(*, order: Order, quantities: dict[int, int]) -> None:
@@ -155,7 +183,7 @@ def order_lines_returned(*, order: Order, restock: dict[int, int], actor: str,
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         product_ids: set[int] = set()
-        for line_id, count in sorted(restock.items()):
+        for line_id, count in _by_variant(order=locked, counts=restock):
             if count < 1:
                 continue
             done = OrderLine.objects.filter(
@@ -190,7 +218,7 @@ def order_cancel(*, order: Order, reason: str, actor: str) -> Order:
         changed = order_change_status(order=order, to=S.CANCELLED, actor=actor,
                                       note=reason.strip())
         lines = list(OrderLine.objects.filter(order_id=order.pk)
-                     .select_related("variant"))
+                     .select_related("variant").order_by("variant_id", "id"))
         product_ids = set()
         for line in lines:
             if line.quantity_restocked and line.variant_id is not None:
@@ -201,6 +229,15 @@ def order_cancel(*, order: Order, reason: str, actor: str) -> Order:
             quantity_restocked=F("quantity"))
         product_refresh(product_ids=product_ids)
     return changed
+
+
+def _by_variant(*, order: Order, counts: dict[int, int]) -> list[tuple[int, int]]:
+    """``counts`` ({line id: n}) in the one stock lock order: by variant id
+    (lines whose variant was deleted last), then by line id."""
+    variants = dict(OrderLine.objects.filter(order_id=order.pk, pk__in=counts)
+                    .values_list("pk", "variant_id"))
+    return sorted(counts.items(), key=lambda item: (
+        variants.get(item[0]) is None, variants.get(item[0]) or 0, item[0]))
 
 
 def _line_label(line_id: int) -> str:

@@ -69,6 +69,16 @@ class Payment(TimeStampedModel):
     last_queried_at = models.DateTimeField(null=True, blank=True)
     actor = models.CharField(_("recorded by"), max_length=100, blank=True,
                              default="")
+    # While a request is creating this attempt at the gateway: another
+    # "Pay" (a double click) makes its own attempt instead of sending this
+    # reference again, so every bill the gateway makes is known to Kedai.
+    creating_until = models.DateTimeField(null=True, blank=True)
+    # A second capture of an attempt already captured (a new transaction
+    # id for the same reference): kept as its own flagged row to refund;
+    # the gateway knows it by this attempt's reference.
+    duplicate_of = models.ForeignKey("self", null=True, blank=True,
+                                     related_name="duplicates",
+                                     on_delete=models.PROTECT)
 
     class Meta:
         ordering = ["-created_at", "-id"]

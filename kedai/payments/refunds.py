@@ -4,11 +4,20 @@ The amount is reserved on the payment under its row lock before the
 gateway is called (and given back if the gateway refuses), so two
 refunds racing can never give back more than was captured; a database
 constraint (refunded_amount ≤ amount) backs the rule up.
+
+The rules of refunding an order by line (what may be refunded, what it
+is worth, what goes back to stock) live here too, in
+:func:`order_refund_lines`; the back office only calls it. A refund
+either completes through the gateway's API or is recorded as done by
+hand (``manual``); ``Refund.status`` leaves room for one that waits for
+the owner to confirm it.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -17,15 +26,23 @@ from django.utils.translation import gettext as _
 from kedai.core.events import publish
 from kedai.core.money import Money
 from kedai.orders.events import OrderRefunded
-from kedai.orders.models import OrderStatus
-from kedai.orders.services import TRANSITIONS, order_change_status
+from kedai.orders.exceptions import OrderError
+from kedai.orders.models import Order, OrderLine, OrderStatus
+from kedai.orders.services import (
+    TRANSITIONS,
+    order_change_status,
+    order_lines_refund_release,
+    order_lines_refund_reserve,
+    order_lines_returned,
+)
 from kedai.payments.exceptions import GatewayError, RefundError
 from kedai.payments.lock_objects import (
     order_qs_select_for_update,
     payment_qs_select_for_update,
 )
-from kedai.payments.models import Payment, PaymentStatus, Refund
+from kedai.payments.models import Payment, PaymentFlag, PaymentStatus, Refund
 from kedai.payments.registry import OFFLINE_METHODS, gateway_get
+from kedai.payments.services import payment_flag_clear
 
 logger = logging.getLogger("kedai.payments")
 REFUNDABLE = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED)
@@ -50,9 +67,13 @@ def payment_refund(*, payment: Payment, amount: Money, reason: str, actor: str,
     adapter = None if manual or payment.gateway in OFFLINE_METHODS \
         else gateway_get(payment.gateway)
     refund = _reserve(payment=payment, amount=amount, reason=reason, actor=actor)
+    # A second capture of an attempt is known to the gateway by the
+    # attempt's reference and its own transaction id.
+    known_as = payment.duplicate_of or payment
     try:
         answer = (adapter.refund_create(
-            reference=payment.reference, gateway_reference=payment.gateway_reference,
+            reference=known_as.reference,
+            gateway_reference=known_as.gateway_reference,
             transaction_id=payment.transaction_id, amount=amount,
             refund_reference=refund.reference) if adapter else None)
     except GatewayError as exc:
@@ -117,3 +138,128 @@ def _complete(*, refund: Refund, manual: bool, gateway_reference: str) -> Refund
                             note=_("Payment %(reference)s refunded in full.")
                             % {"reference": payment.reference})
     return refund
+
+
+def payment_refund_flagged(*, payment: Payment, actor: str,
+                           manual: bool = False) -> Refund:
+    """Give back in full a payment flagged for the owner (a duplicate
+    payment of a paid order, or one paid after the order was closed).
+
+    Through :func:`payment_refund` (gateway API unless ``manual``); the
+    flag is cleared once the money is back. Never touches the payment that
+    paid the order. Raises RefundError (nothing changed) otherwise.
+    """
+    payment.refresh_from_db()
+    if not payment.flag or payment.pays_order:
+        raise RefundError(_("Only a flagged payment that did not pay the order "
+                            "can be refunded here."), code="state")
+    left = Money(payment.amount - payment.refunded_amount, payment.currency)
+    refund = payment_refund(
+        payment=payment, amount=left, actor=actor, manual=manual,
+        reason=_("Refund of payment %(reference)s: %(flag)s.")
+        % {"reference": payment.reference,
+           "flag": PaymentFlag(payment.flag).label})
+    payment_flag_clear(payment=payment)
+    return refund
+
+
+# --- refunding an order by line --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineReturn:
+    """Refund ``quantity`` of one order line; put ``restock`` of them back."""
+
+    line_id: int
+    quantity: int
+    restock: int = 0
+
+
+def paying_payment(order: Order) -> Payment | None:
+    """The captured payment that paid ``order``, if it can still refund."""
+    return (Payment.objects.filter(order=order, pays_order=True,
+                                   status__in=REFUNDABLE).first())
+
+
+def order_refund_lines(*, order: Order, returns: list[LineReturn], reason: str,
+                       include_shipping: bool, manual: bool, actor: str) -> Refund:
+    """Refund lines of ``order`` (and its shipping), restocking some.
+
+    Checks first: a reason, quantities within what is left to refund,
+    restock within what was refunded (never for a cancelled order, whose
+    stock went back on cancelling), a captured payment. Then the line
+    quantities are reserved, which prices them (each line gives back what
+    it cost, the remainder on its last unit: see
+    :func:`kedai.orders.services.order_lines_refund_reserve`), the money is
+    refunded through :func:`payment_refund` (never more than was captured;
+    through the gateway unless ``manual``), and one transaction restocks
+    in variant id order and writes the tracking-history entry. A refused
+    refund gives the reserved quantities back: nothing is changed. Raises
+    ApplicationError (OrderError, RefundError) with a message to show.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise OrderError(_("Give a reason for the refund."), code="reason")
+    returns = [r for r in returns if r.quantity or r.restock]
+    if not returns and not include_shipping:
+        raise OrderError(_("Choose the lines to refund."), code="lines")
+    order.refresh_from_db(fields=["status"])
+    lines = {line.pk: line for line in order.lines.all()}
+    for item in returns:
+        _check_return(order=order, item=item, line=lines.get(item.line_id))
+    payment = paying_payment(order)
+    if payment is None:
+        raise RefundError(_("This order has no captured payment to refund."),
+                          code="state")
+    reserved = {r.line_id: r.quantity for r in returns}
+    worth = (order_lines_refund_reserve(order=order, quantities=reserved)
+             if reserved else Decimal(0))
+    amount = Money(worth + (order.shipping_total if include_shipping else 0),
+                   order.currency)
+    try:
+        if amount.amount <= 0:
+            raise RefundError(_("These lines come to nothing to refund."),
+                              code="amount")
+        refund = payment_refund(payment=payment, amount=amount, reason=reason,
+                                actor=actor, manual=manual)
+    except RefundError:
+        if reserved:
+            order_lines_refund_release(order=order, quantities=reserved)
+        raise
+    parts = [
+        (_("%(qty)d × %(sku)s (%(restock)d back to stock)")
+         % {"qty": r.quantity, "sku": lines[r.line_id].sku, "restock": r.restock})
+        if r.restock else
+        (_("%(qty)d × %(sku)s") % {"qty": r.quantity, "sku": lines[r.line_id].sku})
+        for r in returns]
+    if include_shipping:
+        parts.append(_("shipping"))
+    note = (_("Refunded %(amount)s (%(reference)s%(manual)s): %(parts)s. "
+              "Reason: %(reason)s")
+            % {"amount": amount, "reference": refund.reference,
+               "manual": _(", recorded as done by hand") if refund.manual else "",
+               "parts": ", ".join(str(p) for p in parts), "reason": reason})
+    order_lines_returned(order=order,
+                         restock={r.line_id: r.restock for r in returns if r.restock},
+                         actor=actor, note=note)
+    return refund
+
+
+def _check_return(*, order: Order, item: LineReturn, line: OrderLine | None) -> None:
+    if line is None:
+        raise OrderError(_("That line is not on this order."), code="lines")
+    left = line.quantity - line.quantity_refunded
+    if not 0 < item.quantity <= left:
+        raise OrderError(
+            _("%(sku)s: refund between 1 and %(left)d.")
+            % {"sku": line.sku, "left": left} if left
+            else _("%(sku)s is refunded already.") % {"sku": line.sku},
+            code="quantity")
+    if item.restock:
+        if order.status == OrderStatus.CANCELLED:
+            raise OrderError(_("The stock of a cancelled order went back when "
+                               "it was cancelled."), code="restock")
+        if not (0 < item.restock <= item.quantity
+                and item.restock <= line.quantity - line.quantity_restocked):
+            raise OrderError(_("%(sku)s: restock at most the quantity "
+                               "refunded.") % {"sku": line.sku}, code="restock")

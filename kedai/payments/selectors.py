@@ -19,7 +19,19 @@ _PAID_ORDER = (OrderStatus.PAID, OrderStatus.PROCESSING, OrderStatus.SHIPPED,
 
 def payment_list_for_order(*, order: Order) -> QuerySet[Payment]:
     """The order's payment attempts, newest first, with their refunds."""
-    return Payment.objects.filter(order=order).prefetch_related("refunds")
+    return (Payment.objects.filter(order=order).select_related("duplicate_of")
+            .prefetch_related("refunds"))
+
+
+# How many flagged payments a dashboard lists (the rest are on the orders).
+FLAGGED_SHOWN = 20
+
+
+def payment_flagged_list() -> QuerySet[Payment]:
+    """Payments that need the owner: captured money the order did not keep
+    (a duplicate, paid after closing) or an amount the gateway disputes."""
+    return (Payment.objects.exclude(flag="").select_related("order")
+            .order_by("-updated_at", "-id"))
 
 
 def bank_transfer_details(order: Order) -> dict[str, str]:

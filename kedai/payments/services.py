@@ -17,10 +17,12 @@ import hashlib
 import hmac
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +32,7 @@ from kedai.core.money import Money, to_decimal
 from kedai.core.tokens import token_hash
 from kedai.orders.events import OrderPaid
 from kedai.orders.models import Order, OrderStatus
-from kedai.orders.services import order_change_status
+from kedai.orders.services import order_change_status, order_note_add
 from kedai.payments.exceptions import GatewayError, PaymentError
 from kedai.payments.lock_objects import (
     order_qs_select_for_update,
@@ -53,6 +55,10 @@ from kedai.payments.registry import (
 logger = logging.getLogger("kedai.payments")
 
 P = PaymentStatus
+# How long a request may take to create an attempt at the gateway before
+# another request may send the same reference again (longer than any
+# gateway timeout).
+CREATING_CLAIM = timedelta(minutes=2)
 # Where a payment may go on news from the gateway. A capture beats an
 # earlier decline or expiry (money moved: Billplz lets the shopper retry
 # on the same bill); nothing the gateway says undoes a capture (FLT-07).
@@ -79,9 +85,11 @@ class Outcome:
     """What applying one gateway statement did.
 
     ``code``: "captured" (the payment was captured now), "updated",
-    "duplicate" (already in that state), "ignored" (an illegal or stale
-    transition, e.g. "failed" after "captured") or "rejected" (identity,
-    amount or currency did not match: nothing changed but a flag).
+    "duplicate" (already in that state), "flagged" (a second capture of
+    an attempt already captured, recorded for a refund), "ignored" (an
+    illegal or stale transition, e.g. "failed" after "captured") or
+    "rejected" (identity, amount or currency did not match: nothing
+    changed but a flag). Only "rejected" is refused to the gateway.
     """
 
     code: str
@@ -123,6 +131,11 @@ def payment_start(*, order: Order, method: str, site_url: str) -> StartedPayment
     KEDAI_PAYMENT_CALLBACK_BASE_URL is set. A previous attempt whose
     creation failed (gateway down or timed out) is reused with the same
     reference, so no second bill or duplicate reference is made (FLT-01).
+    An attempt another request is creating right now (a double-clicked
+    "Pay") is never reused: this request makes its own attempt with its
+    own reference, so each bill the gateway makes belongs to exactly one
+    attempt and its callback finds it (issue 13, defect 3). Any of them,
+    paid, pays the order; a second one paid is flagged as a duplicate.
     Raises PaymentError when the order cannot be paid or the gateway is
     unavailable; the order then stays awaiting payment. Moves no money.
     """
@@ -155,11 +168,14 @@ def payment_start(*, order: Order, method: str, site_url: str) -> StartedPayment
     except GatewayError as exc:
         logger.warning("payment %s: %s create failed: %s", payment.reference,
                        method, exc)
+        # Free the attempt, so a retry resends the same reference.
+        Payment.objects.filter(pk=payment.pk, redirect={}).update(
+            creating_until=None)
         raise PaymentError(
             _("The payment service did not answer. Your order is saved and "
               "still awaiting payment: please try again in a moment."),
             code="gateway") from exc
-    _record_redirect(payment=payment, redirect=redirect)
+    redirect = _record_redirect(payment=payment, redirect=redirect)
     return StartedPayment(payment, redirect)
 
 
@@ -170,15 +186,20 @@ def _prepare_attempt(*, order: Order, gateway: str) -> Payment:
         raise PaymentError(_("This order is not awaiting payment."), code="state")
     if locked.total <= 0:
         raise PaymentError(_("This order has nothing to pay."), code="state")
+    now = timezone.now()
+    claim = now + CREATING_CLAIM
     unsent = (payment_qs_select_for_update()
               .filter(order=locked, gateway=gateway, status=P.PENDING, redirect={})
+              .filter(Q(creating_until=None) | Q(creating_until__lt=now))
               .first())
     if unsent is not None:
+        Payment.objects.filter(pk=unsent.pk).update(creating_until=claim)
+        unsent.creating_until = claim
         return unsent
     reference = _next_reference(locked)
     return Payment.objects.create(
         order=locked, gateway=gateway, reference=reference,
-        amount=locked.total, currency=locked.currency,
+        amount=locked.total, currency=locked.currency, creating_until=claim,
         return_token_hash=token_hash(_return_token(reference)))
 
 
@@ -191,17 +212,33 @@ def _return_token(reference: str) -> str:
 
 
 @transaction.atomic(durable=True)
-def _record_redirect(*, payment: Payment, redirect: Redirect) -> None:
+def _record_redirect(*, payment: Payment, redirect: Redirect) -> Redirect:
+    """Store where the shopper goes; return the redirect to send them to."""
     locked = payment_qs_select_for_update().get(pk=payment.pk)
+    if (locked.redirect and locked.gateway_reference and redirect.gateway_reference
+            and redirect.gateway_reference != locked.gateway_reference):
+        # Only if a creation outlived its claim: the first bill stays the
+        # attempt's, and the shopper is sent to it, never to a bill whose
+        # callback Kedai would not recognise.
+        logger.error("payment %s: %s made a second bill %s; keeping %s",
+                     locked.reference, locked.gateway,
+                     redirect.gateway_reference, locked.gateway_reference)
+        payment.redirect, payment.gateway_reference = (locked.redirect,
+                                                       locked.gateway_reference)
+        return Redirect(url=locked.redirect["url"], method=locked.redirect["method"],
+                        fields=tuple(tuple(f) for f in locked.redirect["fields"]),
+                        gateway_reference=locked.gateway_reference)
     locked.redirect = {"url": redirect.url, "method": redirect.method,
                        "fields": [list(f) for f in redirect.fields]}
-    fields = ["redirect", "updated_at"]
+    locked.creating_until = None
+    fields = ["redirect", "creating_until", "updated_at"]
     if redirect.gateway_reference and not locked.gateway_reference:
         locked.gateway_reference = redirect.gateway_reference
         fields.append("gateway_reference")
     locked.save(update_fields=fields)
     payment.redirect, payment.gateway_reference = (locked.redirect,
                                                    locked.gateway_reference)
+    return redirect
 
 
 # --- the one function every result goes through -----------------------------------
@@ -233,15 +270,15 @@ def payment_apply_result(*, payment: Payment, result: PaymentResult,
                            problem)
             return Outcome("rejected", problem)
         target = _STATUS_OF_RESULT[result.status]
+        if (target == P.CAPTURED and locked.status in _MONEY_TAKEN
+                and result.transaction_id and locked.transaction_id
+                and locked.transaction_id != result.transaction_id):
+            # Same attempt paid twice at the gateway: not a duplicate
+            # message but a duplicate payment (woo#9297). Kept and flagged
+            # for a refund, and acknowledged so the gateway stops sending.
+            return _second_capture(order=order, payment=locked, result=result,
+                                   source=source)
         if locked.status == target:
-            if target == P.CAPTURED and result.transaction_id and (
-                    locked.transaction_id
-                    and locked.transaction_id != result.transaction_id):
-                # Same attempt paid twice at the gateway: not a duplicate
-                # message but a duplicate payment (woo#9297).
-                logger.error("payment %s: second transaction %s at the gateway",
-                             locked.reference, result.transaction_id)
-                return Outcome("rejected", "second transaction for one payment")
             return Outcome("duplicate", f"already {target}")
         if target not in RESULT_TRANSITIONS[locked.status]:
             logger.info("payment %s: %s %s ignored (is %s)", locked.reference,
@@ -252,6 +289,53 @@ def payment_apply_result(*, payment: Payment, result: PaymentResult,
             _capture(order=order, payment=locked, source=source)
             return Outcome("captured", locked.flag or "order paid")
         return Outcome("updated", target)
+
+
+_MONEY_TAKEN = frozenset({P.CAPTURED, P.PARTIALLY_REFUNDED, P.REFUNDED})
+
+
+def _second_capture(*, order: Order, payment: Payment, result: PaymentResult,
+                    source: str) -> Outcome:
+    """Record a second capture (new transaction id) of ``payment``.
+
+    Under the order and payment locks. It becomes a payment row of its
+    own, captured and flagged as a duplicate (``duplicate_of`` the
+    attempt, whose reference the gateway knows it by), so the owner sees
+    it on the order and the dashboard and can refund it; the order's
+    tracking history says so. The same statement again changes nothing.
+    """
+    known = Payment.objects.filter(duplicate_of=payment,
+                                   transaction_id=result.transaction_id).first()
+    if known is not None:
+        return Outcome("duplicate", f"second capture already recorded as "
+                                    f"{known.reference}")
+    count = Payment.objects.filter(duplicate_of=payment).count()
+    assert result.amount is not None  # checked by _identity_problem
+    duplicate = Payment.objects.create(
+        order=order, gateway=payment.gateway,
+        reference=f"{payment.reference}-D{count + 1}",
+        transaction_id=result.transaction_id[:100], status=P.CAPTURED,
+        amount=result.amount.amount, currency=result.amount.currency,
+        flag=PaymentFlag.DUPLICATE, duplicate_of=payment,
+        captured_at=timezone.now(), redirect={"duplicate_of": payment.reference},
+        message=(result.message or "")[:255])
+    _flag_on_order(order=order, payment=duplicate)
+    logger.error("payment %s: second capture %s by %s recorded as %s (flagged)",
+                 payment.reference, result.transaction_id, source,
+                 duplicate.reference)
+    return Outcome("flagged", f"second capture recorded as {duplicate.reference}")
+
+
+def _flag_on_order(*, order: Order, payment: Payment) -> None:
+    # The order's tracking history carries the warning, so whoever opens
+    # the order sees that money must go back.
+    order_note_add(
+        order=order, actor=f"payment:{payment.gateway}",
+        note=_("Payment %(reference)s of %(amount)s was captured but %(why)s: "
+               "refund it.")
+        % {"reference": payment.reference,
+           "amount": Money(payment.amount, payment.currency),
+           "why": PaymentFlag(payment.flag).label.lower()})
 
 
 def _identity_problem(payment: Payment, result: PaymentResult) -> str:
@@ -309,6 +393,7 @@ def _capture(*, order: Order, payment: Payment, source: str) -> None:
     paid_already = Payment.objects.filter(order=order, pays_order=True).exists()
     payment.flag = PaymentFlag.DUPLICATE if paid_already else PaymentFlag.ORDER_CLOSED
     payment.save(update_fields=["flag", "updated_at"])
+    _flag_on_order(order=order, payment=payment)
     logger.error("payment %s captured by %s but order %s is %s: flagged %s",
                  payment.reference, source, order.number, order.status, payment.flag)
 

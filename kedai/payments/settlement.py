@@ -34,6 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kedai.core.money import round_places
 from kedai.payments.exceptions import PaymentError
 from kedai.payments.models import (
     Payment,
@@ -89,7 +90,7 @@ def _amount(value: str) -> Decimal:
     result = Decimal(text)
     if not result.is_finite():
         raise InvalidOperation(value)
-    return result.quantize(Decimal("0.01"))
+    return round_places(result)
 
 
 def _date(value: str) -> dt.date | None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kedai.backoffice.access import office_view
 from kedai.core.templatetags.money import money
+from kedai.payments.selectors import FLAGGED_SHOWN, payment_flagged_list
 from kedai.reports import selectors
 from kedai.reports.charts import Series, bar_chart, line_chart
 from kedai.reports.exceptions import ReportsError
@@ -59,6 +60,7 @@ def dashboard(request):
         % {"period": period.label.lower()},
         bars=[(s.label, s.sales) for s in by_state], fmt=_money)
     return render(request, "reports/dashboard.html", {
+        "flagged_payments": list(payment_flagged_list()[:FLAGGED_SHOWN]),
         "period": period,
         "periods": [(k, str(label)) for k, (label, _days) in PERIODS.items()],
         "last_day": timezone.localtime(period.end).date(),

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from kedai.core.money import Money
+from kedai.core.money import Money, round_places
 from kedai.shipping.exceptions import RateCardInvalid, RowError
 from kedai.shipping.zones import CarrierZone
 
@@ -221,7 +221,7 @@ def bands_parse(text: str) -> list[Band]:
             continue
         bands.append((row_number, Band(
             zone=row["zone"], eta=row.get("eta", "")[:100],
-            **{k: v.quantize(Decimal("0.01")) if k in PRICE_COLUMNS else v
+            **{k: round_places(v) if k in PRICE_COLUMNS else v
                for k, v in numbers.items()})))
 
     by_zone: dict[str, list[tuple[int, Band]]] = {}

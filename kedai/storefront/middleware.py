@@ -64,6 +64,35 @@ def is_same_origin(request) -> bool:
     return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
 
 
+def _with_prefix(chunks, prefix: str, root: str):
+    """Yield ``chunks`` with the script prefix set to ``prefix`` while each
+    is made, and back to ``root`` between them (the thread may serve
+    another request meanwhile under ASGI)."""
+    iterator = iter(chunks)
+    while True:
+        set_script_prefix(prefix)
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            set_script_prefix(root)
+        yield chunk
+
+
+async def _async_with_prefix(chunks, prefix: str, root: str):
+    iterator = aiter(chunks)
+    while True:
+        set_script_prefix(prefix)
+        try:
+            chunk = await anext(iterator)
+        except StopAsyncIteration:
+            return
+        finally:
+            set_script_prefix(root)
+        yield chunk
+
+
 class ShopperTokenMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -109,6 +138,16 @@ class ShopperTokenMiddleware:
             # The prefix is per thread: leave none behind for the next
             # request or test.
             set_script_prefix(root)
+        if match and response.streaming:
+            # A streaming body is produced after this returns, when the
+            # server iterates it: it must see the token prefix too.
+            prefix = f"{root}s/{match['token']}/"
+            if response.is_async:
+                response.streaming_content = _async_with_prefix(
+                    response.streaming_content, prefix, root)
+            else:
+                response.streaming_content = _with_prefix(
+                    response.streaming_content, prefix, root)
         if storefront:
             self._storefront_headers(request, response)
         return response

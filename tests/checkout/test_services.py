@@ -214,3 +214,84 @@ def test_abandoned_checkouts_are_purged_but_carts_and_placed_ones_kept(settings)
     assert Cart.objects.filter(pk=old.cart_id).exists()
     call_command("purge_checkouts", verbosity=0)  # nothing left to purge: no error
     assert Checkout.objects.count() == 2
+
+
+def _place_concurrently(cart, key: str, count: int) -> list:
+    """Place the same checkout from ``count`` threads started together."""
+    barrier = threading.Barrier(count)
+    outcomes: list = []
+
+    def place():
+        try:
+            barrier.wait()
+            outcomes.append(checkout_complete(cart=cart, details=details(),
+                                              checkout_key=key))
+        except Exception as exc:  # noqa: BLE001 - any other outcome fails below
+            outcomes.append(repr(exc))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=place) for _ in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_double_clicked_place_order_lands_on_the_first_order():
+    """Issue 13 defect 2: the same checkout placed from several threads at
+    once gives one order, and every request gets it (same page token),
+    never "already checked out"."""
+    variant = make_product(variants=[{"stock": 5}]).variants.get()
+    cart = cart_with((variant, 2))
+    outcomes = _place_concurrently(cart, "double-click", 6)
+    assert all(not isinstance(o, str) for o in outcomes), outcomes
+    assert {o.order.pk for o in outcomes} == {Order.objects.get().pk}
+    assert {o.token for o in outcomes} == {order_token("double-click")}
+    assert Variant.objects.get(pk=variant.pk).stock == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_second_click_waiting_on_the_cart_lock_gets_the_first_order(monkeypatch):
+    """The interleaving of defect 2 forced: the second request has passed
+    the "already placed?" look-up and waits on the cart lock while the
+    first is still placing; it must come back with the first's order."""
+    from kedai.checkout import services as checkout_services
+
+    inside, release = threading.Event(), threading.Event()
+    real_order_placed = checkout_services.order_placed
+
+    def slow_order_placed(order):
+        inside.set()
+        assert release.wait(10)
+        real_order_placed(order)
+
+    monkeypatch.setattr(checkout_services, "order_placed", slow_order_placed)
+    variant = make_product(variants=[{"stock": 5}]).variants.get()
+    cart = cart_with((variant, 1))
+    results: dict[str, object] = {}
+
+    def place(name):
+        try:
+            results[name] = checkout_complete(cart=cart, details=details(),
+                                              checkout_key="k-wait")
+        except Exception as exc:  # noqa: BLE001 - asserted below
+            results[name] = repr(exc)
+        finally:
+            close_old_connections()
+
+    first = threading.Thread(target=place, args=("first",))
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=place, args=("second",))
+    second.start()
+    second.join(0.5)  # now blocked on the cart lock (or the write lock)
+    assert second.is_alive()
+    release.set()
+    first.join()
+    second.join()
+    assert not isinstance(results["second"], str), results["second"]
+    assert results["first"].order.pk == results["second"].order.pk  # type: ignore[union-attr]
+    assert Order.objects.count() == 1

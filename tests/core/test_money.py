@@ -49,3 +49,26 @@ def test_ringgit_format():
     assert format_money(Decimal("1234.5"), "MYR") == "RM1,234.50"
     assert format_money(Decimal("1234.5"), "MYR", "ms_MY") == "RM1,234.50"
     assert Money("0.005").format() == "RM0.01"
+
+
+def test_named_helpers_round_half_up():
+    from kedai.core.money import line_total, round_places
+
+    assert line_total(Decimal("0.335"), 3, "MYR") == Decimal("1.01")  # 1.005
+    assert round_places(Decimal("2.675")) == Decimal("2.68")  # not half-even
+    assert round_places(Decimal("1.25"), 1) == Decimal("1.3")
+
+
+def test_money_is_rounded_only_in_core_money():
+    """Issue 13, defect 6: no module rounds an amount with Decimal's default
+    (half-even) context; rounding goes through kedai.core.money."""
+    import re
+    from pathlib import Path
+
+    import kedai
+
+    root = Path(kedai.__file__).parent
+    pattern = re.compile(r"\.quantize\(\s*Decimal\(\s*[\"']0\.01[\"']\s*\)\s*\)")
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if path.name != "money.py" and pattern.search(path.read_text())]
+    assert offenders == []

@@ -79,3 +79,57 @@ def test_many_lines_flow_onto_more_pages(db, seller):
     content = render_pdf(invoice.data).content
     text = pdf_text(content)
     assert "SKU-000" in text and "SKU-069" in text and "Page 2" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pdf_cache_is_safe_from_several_threads(seller, monkeypatch):
+    """Issue 13: the per-process PDF cache is shared by the outbox worker's
+    and the web server's threads. Many threads asking for more documents
+    than it holds each get their own document's bytes, never an error.
+    The renderer is replaced by a fast one: the cache is under test here,
+    not the PDF (rendered for real above)."""
+    import sys
+    import threading
+    from types import SimpleNamespace
+
+    from django.db import close_old_connections
+    from django.utils import timezone
+
+    from kedai.invoicing import pdf
+    from kedai.invoicing.models import Document, DocumentKind
+
+    order = place_order().order
+    numbers = [f"T-{n:04d}" for n in range(40)]
+    Document.objects.bulk_create([
+        Document(order=order, kind=DocumentKind.INVOICE, number=number,
+                 issued_at=timezone.now(), currency="MYR", amount=1,
+                 data={"number": number}) for number in numbers])
+    monkeypatch.setattr(pdf, "render_pdf", lambda data: SimpleNamespace(
+        content=data["number"].encode()))
+    monkeypatch.setattr(services, "_PDF_CACHE", services.OrderedDict())
+    problems: list[str] = []
+
+    def ask(offset):
+        try:
+            for i in range(300):
+                number = numbers[(offset + i) % len(numbers)]
+                content = services.document_pdf_bytes(number)
+                if content != number.encode():
+                    problems.append(f"{number} got {content!r}")
+        except Exception as exc:  # noqa: BLE001 - any error fails below
+            problems.append(repr(exc))
+        finally:
+            close_old_connections()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        threads = [threading.Thread(target=ask, args=(n * 3,)) for n in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert problems == []
+    assert len(services._PDF_CACHE) <= 16

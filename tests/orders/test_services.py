@@ -91,3 +91,145 @@ def test_owner_changes_status_from_the_back_office(admin_client, order):
         "action": "mark_delivered", "_selected_action": [order.pk]})
     order.refresh_from_db()
     assert order.status == "paid"  # refused: paid → delivered skips shipping
+
+
+# --- issue 13 defect 5: one stock lock order, a sweep that survives errors ----
+
+
+def _stock_updates(queries) -> list[int]:
+    """The variant ids of the stock UPDATEs, in the order they ran."""
+    import re
+
+    ids = []
+    for query in queries:
+        sql = query["sql"]
+        if sql.startswith('UPDATE "catalog_variant"') and '"stock"' in sql:
+            ids.append(int(re.search(r'"catalog_variant"\."id" = %?s?\(?(\d+)',
+                                     sql)[1]))
+    return ids
+
+
+@pytest.fixture
+def crossed_order():
+    """An order whose lines, by line id, name variants in descending id
+    (as an imported or edited order may): the opposite of checkout's order."""
+    from kedai.orders.models import OrderLine
+
+    low = make_product(name="A", variants=[{"sku": "A-1", "stock": 5}]).variants.get()
+    high = make_product(name="B", variants=[{"sku": "B-1", "stock": 5}]).variants.get()
+    order = checkout_complete(cart=cart_with((low, 1), (high, 1)), details=details(),
+                              checkout_key="crossed").order
+    first, second = order.lines.order_by("id")
+    OrderLine.objects.filter(pk=first.pk).update(variant=high, sku="B-1")
+    OrderLine.objects.filter(pk=second.pk).update(variant=low, sku="A-1")
+    return order, [low.pk, high.pk]
+
+
+def test_cancelling_restocks_in_variant_id_order(crossed_order):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    order, ascending = crossed_order
+    with CaptureQueriesContext(connection) as queries:
+        order_change_status(order=order, to=OrderStatus.CANCELLED, actor="owner")
+    assert _stock_updates(queries) == ascending
+    assert sorted(Variant.objects.values_list("stock", flat=True)) == [5, 5]
+
+
+def test_refund_restock_and_cancel_walk_variants_in_id_order(crossed_order):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kedai.orders.services import (
+        order_cancel,
+        order_lines_refund_reserve,
+        order_lines_returned,
+    )
+
+    order, ascending = crossed_order
+    order_change_status(order=order, to=OrderStatus.PAID, actor="owner")
+    lines = {line.pk: 1 for line in order.lines.all()}
+    order_lines_refund_reserve(order=order, quantities=lines)
+    with CaptureQueriesContext(connection) as queries:
+        order_lines_returned(order=order, restock=lines, actor="owner",
+                             note="returned")
+    assert _stock_updates(queries) == ascending
+    with CaptureQueriesContext(connection) as queries:
+        order_cancel(order=order, reason="changed mind", actor="owner")
+    # Cancelling restocks every line, then takes back what the refund
+    # restocked: each pass in ascending variant id.
+    assert _stock_updates(queries) == ascending + ascending
+    assert sorted(Variant.objects.values_list("stock", flat=True)) == [5, 5]
+
+
+def test_a_failing_order_does_not_stop_the_unpaid_sweep(monkeypatch, caplog):
+    from kedai.orders import services as order_services
+
+    variant = make_product(variants=[{"stock": 9}]).variants.get()
+    orders = [checkout_complete(cart=cart_with((variant, 1)), details=details(),
+                                checkout_key=f"sweep-{n}").order for n in range(3)]
+    Order.objects.update(reserved_until=timezone.now() - timedelta(minutes=1))
+    real_restock = order_services._restock
+
+    def restock(order):
+        if order.pk == orders[1].pk:
+            raise RuntimeError("deadlock detected")
+        real_restock(order)
+
+    monkeypatch.setattr(order_services, "_restock", restock)
+    with caplog.at_level("ERROR", logger="kedai.orders"):
+        assert order_cancel_unpaid_expired() == 2
+    statuses = [Order.objects.get(pk=o.pk).status for o in orders]
+    assert statuses == ["cancelled", "awaiting_payment", "cancelled"]
+    assert orders[1].number in caplog.text
+    assert Variant.objects.get().stock == 8
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checkouts_and_cancels_racing_never_deadlock():
+    """Real threads on a file-backed database (PostgreSQL: row locks): buyers
+    taking stock of two variants while crossed orders of the same two are
+    cancelled. With one lock order nobody deadlocks and no stock is lost."""
+    import threading
+
+    from django.db import close_old_connections
+
+    from kedai.orders.models import OrderLine
+
+    low, high = (make_product(name=sku, variants=[{"sku": sku, "stock": 100}])
+                 .variants.get() for sku in ("A-1", "B-1"))
+    pairs = 8
+    orders = []
+    for n in range(pairs):
+        order = checkout_complete(cart=cart_with((low, 1), (high, 1)),
+                                  details=details(), checkout_key=f"x-{n}").order
+        first, second = order.lines.order_by("id")
+        OrderLine.objects.filter(pk=first.pk).update(variant=high, sku="B-1")
+        OrderLine.objects.filter(pk=second.pk).update(variant=low, sku="A-1")
+        orders.append(order)
+    carts = [cart_with((low, 1), (high, 1)) for _ in range(pairs)]
+    barrier = threading.Barrier(2 * pairs)
+    errors: list[str] = []
+
+    def run(job):
+        try:
+            barrier.wait()
+            job()
+        except Exception as exc:  # noqa: BLE001 - any error fails below
+            errors.append(repr(exc))
+        finally:
+            close_old_connections()
+
+    jobs = [lambda o=o: order_change_status(order=o, to=OrderStatus.CANCELLED,
+                                            actor="system") for o in orders]
+    jobs += [lambda n=n: checkout_complete(cart=carts[n], details=details(),
+                                           checkout_key=f"buy-{n}")
+             for n in range(pairs)]
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert Variant.objects.get(pk=low.pk).stock == 100 - pairs
+    assert Variant.objects.get(pk=high.pk).stock == 100 - pairs

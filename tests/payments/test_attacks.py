@@ -169,7 +169,10 @@ class TestBillplzCallbackAttacks:
         paid_state = order_state(placed)
         assert client.post("/pay/callback/billplz/",
                            billplz_sim.callback_fields(bill2)).status_code == 200
-        assert order_state(placed) == paid_state
+        # Still paid once; the tracking history gains a warning note.
+        assert order_state(placed) == (paid_state[0], paid_state[1] + 1)
+        assert "refund it" in OrderEvent.objects.filter(
+            order=placed.order).last().note
         second = Payment.objects.get(gateway_reference=bill2["id"])
         assert second.status == PaymentStatus.CAPTURED
         assert second.flag == PaymentFlag.DUPLICATE and not second.pays_order

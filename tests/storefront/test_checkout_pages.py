@@ -277,3 +277,48 @@ def test_cross_site_posts_are_refused(client, cart_token):
     response = client.post(f"/checkout/{token}/details/", DETAILS, **evil)
     assert response.status_code == 403
     assert Checkout.objects.get().email == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_double_click_place_order_at_the_same_moment(cart_token, monkeypatch):
+    """Issue 13, defect 2: two "Place order" POSTs of one checkout racing on
+    real threads (file-backed database) both land on the same order page."""
+    import threading
+
+    from django.db import close_old_connections
+    from django.test import Client
+
+    from kedai.checkout import services as checkout_services
+
+    token = to_review(Client(), cart_token)
+    # Both requests are past the "already placed?" checks before either
+    # places: the first waits inside its transaction for the second.
+    both_in = threading.Barrier(2)
+    real = checkout_services.checkout_complete
+
+    def together(**kwargs):
+        both_in.wait(timeout=10)
+        return real(**kwargs)
+
+    monkeypatch.setattr(checkout_services, "checkout_complete", together)
+    responses: list = []
+
+    def click():
+        try:
+            responses.append(Client().post(
+                f"/checkout/{token}/review/",
+                {"accept_terms": "on", "expected_total": "1242.50"}))
+        finally:
+            close_old_connections()
+
+    clicks = [threading.Thread(target=click) for _ in range(2)]
+    for t in clicks:
+        t.start()
+    for t in clicks:
+        t.join()
+    assert [r.status_code for r in responses] == [303, 303], [
+        r.content.decode()[:300] for r in responses]
+    assert responses[0]["Location"] == responses[1]["Location"]
+    assert responses[0]["Location"].startswith("/order/")
+    assert Order.objects.count() == 1
+    assert Variant.objects.get(sku="KOPI-1").stock == 9

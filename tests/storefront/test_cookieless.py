@@ -151,3 +151,54 @@ def test_guessing_token_urls_is_throttled_per_client(client, shop):
     assert client.get("/").status_code == 200  # token-free pages still work
     other = Client(REMOTE_ADDR="10.9.8.7")
     assert other.get(cart_url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_streaming_responses_keep_the_token_prefix(rf):
+    """Issue 13: a streaming body is made after the middleware returns; its
+    links must still carry the token, and the prefix must not leak to
+    the thread's next request."""
+    from django.http import StreamingHttpResponse
+    from django.urls import get_script_prefix, reverse
+
+    from kedai.storefront.middleware import ShopperTokenMiddleware
+
+    token = "T" * 32
+
+    def view(request):
+        def body():
+            yield reverse("storefront:cart")
+            yield "|" + get_script_prefix()
+        return StreamingHttpResponse(body(), content_type="text/plain")
+
+    response = ShopperTokenMiddleware(view)(rf.get(f"/s/{token}/cart/"))
+    assert get_script_prefix() == "/"
+    content = b"".join(response.streaming_content).decode()
+    assert content == f"/s/{token}/cart/|/s/{token}/"
+    assert get_script_prefix() == "/"
+
+
+@pytest.mark.django_db
+def test_async_streaming_responses_keep_the_token_prefix(rf):
+    import asyncio
+
+    from django.http import StreamingHttpResponse
+    from django.urls import get_script_prefix, reverse
+
+    from kedai.storefront.middleware import ShopperTokenMiddleware
+
+    token = "T" * 32
+
+    def view(request):
+        async def body():
+            yield reverse("storefront:cart")
+        return StreamingHttpResponse(body(), content_type="text/plain")
+
+    response = ShopperTokenMiddleware(view)(rf.get(f"/s/{token}/cart/"))
+
+    async def collect():
+        return [chunk async for chunk in response.streaming_content]
+
+    chunks = asyncio.run(collect())
+    assert b"".join(chunks).decode() == f"/s/{token}/cart/"
+    assert get_script_prefix() == "/"

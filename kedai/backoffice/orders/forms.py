@@ -7,8 +7,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from kedai.backoffice.orders.selectors import OrderFilters
-from kedai.backoffice.orders.services import MAX_BULK_ORDERS, LineReturn
+from kedai.backoffice.orders.services import MAX_BULK_ORDERS
 from kedai.orders.models import Order, OrderStatus
+from kedai.payments.refunds import LineReturn
 from kedai.payments.registry import OFFLINE_METHODS
 from kedai.shipping.models import Carrier
 

@@ -1,5 +1,7 @@
 """The orders workflows of the back office, composed of domain services.
 
+Refunds are a domain rule: :func:`kedai.payments.refunds.order_refund_lines`.
+
 Each function here checks its whole input first, then calls the domain
 services that own the change (orders, payments, shipping), so a refused
 request changes nothing. The staff user's name is the ``actor`` of every
@@ -13,24 +15,15 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kedai.core.exceptions import ApplicationError
-from kedai.core.money import Money, quantize
+from kedai.core.money import Money
 from kedai.orders.exceptions import OrderError
 from kedai.orders.models import Order, OrderStatus
-from kedai.orders.services import (
-    order_change_status,
-    order_lines_refund_release,
-    order_lines_refund_reserve,
-    order_lines_returned,
-)
-from kedai.payments.exceptions import RefundError
-from kedai.payments.models import Payment, Refund
-from kedai.payments.refunds import REFUNDABLE, payment_refund
+from kedai.orders.services import order_change_status
 from kedai.payments.registry import OFFLINE_METHODS
 from kedai.payments.services import payment_mark_received
 from kedai.shipping.exceptions import ShippingError
@@ -324,118 +317,3 @@ def tracking_csv_read(data: bytes) -> tuple[list[TrackingRow], list[str]]:
     if not rows:
         return [], [_("The file has no rows under its header.")]
     return rows, []
-
-
-# --- refunds and cancellations ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LineReturn:
-    """Refund ``quantity`` of one order line; put ``restock`` of them back."""
-
-    line_id: int
-    quantity: int
-    restock: int = 0
-
-
-def refund_amount(*, order: Order, returns: list[LineReturn],
-                  include_shipping: bool) -> Money:
-    """What refunding these lines (and the shipping) gives back.
-
-    Each line's share is its snapshot total × quantity / bought, rounded
-    half-up at the currency's minor unit.
-    """
-    lines = {line.pk: line for line in order.lines.all()}
-    total = Decimal(0)
-    for item in returns:
-        line = lines[item.line_id]
-        total += quantize(line.line_total * item.quantity / line.quantity,
-                          order.currency)
-    if include_shipping:
-        total += order.shipping_total
-    return Money(total, order.currency)
-
-
-def paying_payment(order: Order) -> Payment | None:
-    """The captured payment that paid ``order``, if it can still refund."""
-    return (Payment.objects.filter(order=order, pays_order=True,
-                                   status__in=REFUNDABLE).first())
-
-
-def order_refund_lines(*, order: Order, returns: list[LineReturn], reason: str,
-                       include_shipping: bool, manual: bool, actor: str) -> Refund:
-    """Refund lines of ``order`` (and its shipping), restocking some.
-
-    Checks first: a reason, quantities within what is left to refund,
-    restock within what was refunded (never for a cancelled order, whose
-    stock went back on cancelling), a captured payment. Then the line
-    quantities are reserved, the money is refunded through
-    :func:`kedai.payments.refunds.payment_refund` (never more than was
-    captured; through the gateway unless ``manual``), and one transaction
-    restocks and writes the tracking-history entry. A refused refund gives
-    the reserved quantities back: nothing is changed. Raises
-    ApplicationError (OrderError, RefundError) with a message to show.
-    """
-    reason = reason.strip()
-    if not reason:
-        raise OrderError(_("Give a reason for the refund."), code="reason")
-    returns = [r for r in returns if r.quantity or r.restock]
-    if not returns and not include_shipping:
-        raise OrderError(_("Choose the lines to refund."), code="lines")
-    order.refresh_from_db(fields=["status"])
-    lines = {line.pk: line for line in order.lines.all()}
-    for item in returns:
-        line = lines.get(item.line_id)
-        if line is None:
-            raise OrderError(_("That line is not on this order."), code="lines")
-        left = line.quantity - line.quantity_refunded
-        if not 0 < item.quantity <= left:
-            raise OrderError(
-                _("%(sku)s: refund between 1 and %(left)d.")
-                % {"sku": line.sku, "left": left} if left
-                else _("%(sku)s is refunded already.") % {"sku": line.sku},
-                code="quantity")
-        if item.restock:
-            if order.status == OrderStatus.CANCELLED:
-                raise OrderError(_("The stock of a cancelled order went back when "
-                                   "it was cancelled."), code="restock")
-            if not (0 < item.restock <= item.quantity
-                    and item.restock <= line.quantity - line.quantity_restocked):
-                raise OrderError(_("%(sku)s: restock at most the quantity "
-                                   "refunded.") % {"sku": line.sku}, code="restock")
-    payment = paying_payment(order)
-    if payment is None:
-        raise RefundError(_("This order has no captured payment to refund."),
-                          code="state")
-    amount = refund_amount(order=order, returns=returns,
-                           include_shipping=include_shipping)
-    if amount.amount <= 0:
-        raise RefundError(_("These lines come to nothing to refund."),
-                          code="amount")
-    reserved = {r.line_id: r.quantity for r in returns}
-    if reserved:
-        order_lines_refund_reserve(order=order, quantities=reserved)
-    try:
-        refund = payment_refund(payment=payment, amount=amount, reason=reason,
-                                actor=actor, manual=manual)
-    except RefundError:
-        if reserved:
-            order_lines_refund_release(order=order, quantities=reserved)
-        raise
-    parts = [
-        (_("%(qty)d × %(sku)s (%(restock)d back to stock)")
-         % {"qty": r.quantity, "sku": lines[r.line_id].sku, "restock": r.restock})
-        if r.restock else
-        (_("%(qty)d × %(sku)s") % {"qty": r.quantity, "sku": lines[r.line_id].sku})
-        for r in returns]
-    if include_shipping:
-        parts.append(_("shipping"))
-    note = (_("Refunded %(amount)s (%(reference)s%(manual)s): %(parts)s. "
-              "Reason: %(reason)s")
-            % {"amount": amount, "reference": refund.reference,
-               "manual": _(", recorded as done by hand") if refund.manual else "",
-               "parts": ", ".join(str(p) for p in parts), "reason": reason})
-    order_lines_returned(order=order,
-                         restock={r.line_id: r.restock for r in returns if r.restock},
-                         actor=actor, note=note)
-    return refund

@@ -35,11 +35,9 @@ from kedai.backoffice.orders.services import (
     MAX_UPLOAD_BYTES,
     BulkRefused,
     TrackingRow,
-    order_refund_lines,
     orders_mark_packed,
     orders_mark_paid,
     parcel_record,
-    paying_payment,
     tracking_apply,
     tracking_csv_read,
     tracking_plan,
@@ -54,6 +52,12 @@ from kedai.orders.services import (
     order_cancel,
     order_change_status,
     order_note_add,
+)
+from kedai.payments.models import Payment
+from kedai.payments.refunds import (
+    order_refund_lines,
+    paying_payment,
+    payment_refund_flagged,
 )
 from kedai.payments.registry import OFFLINE_METHODS
 from kedai.payments.selectors import payment_list_for_order
@@ -302,6 +306,7 @@ def _order_page(request: HttpRequest, order: Order, *, status: int = 200,
                                        OrderStatus.SHIPPED),
         "fulfil_form": forms_given.get("fulfil_form") or forms.FulfilForm(),
         "refundable": refundable,
+        "offline_methods": OFFLINE_METHODS,
         "refund_form": refund_form,
     }
     return render(request, "backoffice/orders/detail.html", context, status=status)
@@ -431,6 +436,25 @@ def order_refund(request: HttpRequest, number: str) -> HttpResponse:
             manual=form.cleaned_data["manual"], actor=_actor(request))
     except ApplicationError as exc:
         return _refused(request, number, exc.message, refund_form=form)
+    return _done(request, order, _("Refunded %(amount)s (%(reference)s).")
+                 % {"amount": Money(refund.amount, order.currency),
+                    "reference": refund.reference})
+
+
+@require_POST
+@manage_orders
+def order_payment_refund(request: HttpRequest, number: str,
+                         reference: str) -> HttpResponse:
+    """Refund a flagged payment (a duplicate, paid after closing) in full."""
+    order = _get(number)
+    payment = Payment.objects.filter(order=order, reference=reference).first()
+    if payment is None:
+        raise Http404
+    try:
+        refund = payment_refund_flagged(payment=payment, actor=_actor(request),
+                                        manual=bool(request.POST.get("manual")))
+    except ApplicationError as exc:
+        return _refused(request, number, exc.message)
     return _done(request, order, _("Refunded %(amount)s (%(reference)s).")
                  % {"amount": Money(refund.amount, order.currency),
                     "reference": refund.reference})

@@ -41,7 +41,7 @@ from typing import Any
 
 from django.conf import settings
 
-from kedai.core.money import Money
+from kedai.core.money import Money, round_places
 from kedai.customers.addressing import ISO_3166_2
 from kedai.shipping.exceptions import CarrierError
 from kedai.shipping.ports import CarrierRate, RateRequest
@@ -156,7 +156,7 @@ class _Number(str):
 
 
 def _number(value: Decimal) -> _Number:
-    return _Number(format(value.quantize(Decimal("0.01")), "f"))
+    return _Number(format(round_places(value), "f"))
 
 
 def _dumps(payload: dict[str, Any]) -> str:

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from kedai.backoffice.orders.services import LineReturn, order_refund_lines
 from kedai.catalog.models import Variant
 from kedai.payments.exceptions import RefundError
 from kedai.payments.models import PaymentStatus, Refund
+from kedai.payments.refunds import LineReturn, order_refund_lines
 from tests.payments.conftest import captured_payment, gateways, set_fault  # noqa: F401
 
 pytestmark = pytest.mark.django_db

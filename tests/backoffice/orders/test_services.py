@@ -7,10 +7,8 @@ import pytest
 
 from kedai.backoffice.orders.services import (
     BulkRefused,
-    LineReturn,
     TrackingRow,
     carrier_parse,
-    order_refund_lines,
     orders_mark_packed,
     orders_mark_paid,
     parcel_record,
@@ -27,6 +25,7 @@ from kedai.orders.models import OrderEvent, OrderLine, OrderStatus
 from kedai.orders.services import order_cancel, order_note_add
 from kedai.payments.exceptions import RefundError
 from kedai.payments.models import Payment, PaymentStatus, Refund
+from kedai.payments.refunds import LineReturn, order_refund_lines
 from kedai.shipping.models import Shipment, ShipmentParcel
 from tests.backoffice.orders.conftest import pay, place
 
