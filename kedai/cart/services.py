@@ -4,10 +4,11 @@ in full or leaves the cart exactly as it was (raising CartError)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,10 +18,18 @@ from kedai.cart.lock_objects import cart_qs_select_for_update
 from kedai.cart.models import Cart, CartLine
 from kedai.catalog.models import Variant
 from kedai.core import tokens
+from kedai.core.ratelimit import rate_limit_exceeded
+from kedai.notifications.exceptions import MessageObsolete, SealError
+from kedai.notifications.rendering import Rendered
+from kedai.notifications.sealing import seal, unseal
+from kedai.notifications.services import message_queue
 
 # A visit refreshes the idle clock at most this often (avoids a write per page).
 TOUCH_INTERVAL = timedelta(hours=1)
-LINK_EMAILS_PER_DAY = 3
+LINK_EMAILS_PER_DAY = 3  # per cart
+LINK_EMAILS_PER_ADDRESS_PER_DAY = 3  # per recipient, whatever the cart
+LINK_EMAILS_PER_CLIENT_PER_HOUR = 10  # per requesting network address
+LINK_MAIL_SOURCE = "cart.link"
 
 
 def cart_create() -> tuple[Cart, str]:
@@ -162,23 +171,54 @@ def cart_remove_line(*, cart: Cart, line_id: int) -> None:
 
 
 @transaction.atomic(durable=True)
-def cart_email_link(*, cart: Cart, email: str, url: str) -> None:
+def cart_email_link(*, cart: Cart, email: str, url: str, client: str) -> None:
     """Remember ``email`` on the cart and queue an email with the cart link.
 
-    At most LINK_EMAILS_PER_DAY per cart, so a cart cannot be used to send
-    mail to strangers in bulk. The email is queued after commit.
-    """
-    from kedai.cart.tasks import send_cart_link
+    Limited per cart (LINK_EMAILS_PER_DAY), per recipient address
+    (LINK_EMAILS_PER_ADDRESS_PER_DAY) and per ``client`` (the requester's
+    network address, LINK_EMAILS_PER_CLIENT_PER_HOUR): carts are free, so
+    a per-cart limit alone would let anyone mail a stranger in bulk. Raises
+    CartError (code "rate_limited") and queues nothing beyond them.
 
-    key = f"cart:link-mails:{cart.pk}"
-    cache.add(key, 0, timeout=86400)
-    if cache.incr(key) > LINK_EMAILS_PER_DAY:
-        raise CartError(_("This cart link was emailed too often today. "
+    The message goes through the outbox (retried while the mail server is
+    down). The link is a capability, so the outbox row keeps it only
+    sealed with SECRET_KEY (kedai.notifications.sealing); it is opened and
+    put into the text when the message is sent (:func:`cart_link_render`).
+    """
+    refused = CartError(_("This cart link was emailed too often today. "
                           "Please copy the link instead."), code="rate_limited")
+    if rate_limit_exceeded(key=f"cart-link:client:{client}",
+                           limit=LINK_EMAILS_PER_CLIENT_PER_HOUR, window_seconds=3600):
+        raise refused
+    if rate_limit_exceeded(key=f"cart-link:to:{email.strip().lower()}",
+                           limit=LINK_EMAILS_PER_ADDRESS_PER_DAY, window_seconds=86400):
+        raise refused
+    if rate_limit_exceeded(key=f"cart-link:cart:{cart.pk}",
+                           limit=LINK_EMAILS_PER_DAY, window_seconds=86400):
+        raise refused
     cart = _locked(cart)
     cart.email = email
     cart.save(update_fields=["email", "updated_at"])
-    transaction.on_commit(lambda: send_cart_link.enqueue(email=email, url=url))
+    message_queue(kind=LINK_MAIL_SOURCE, to=email, subject=_("Your cart link"),
+                  render_source=LINK_MAIL_SOURCE,
+                  render_args={"cart": cart.pk, "url": seal(url)})
+
+
+def cart_link_render(args: dict[str, Any]) -> Rendered:
+    """The cart-link email (the outbox's renderer for LINK_MAIL_SOURCE).
+
+    Raises MessageObsolete when the cart was checked out, deleted or has
+    expired meanwhile: a link to it would open nothing.
+    """
+    cart = Cart.objects.filter(pk=args["cart"], status=Cart.Status.OPEN).first()
+    if cart is None or cart.is_expired(timezone.now()):
+        raise MessageObsolete("the cart was checked out or has expired")
+    try:
+        url = unseal(args["url"])
+    except SealError as exc:
+        raise MessageObsolete(f"the cart link cannot be opened: {exc}") from exc
+    body = render_to_string("cart/email_cart_link.txt", {"url": url})
+    return Rendered(subject=_("Your cart link"), body_text=body, secrets=(url,))
 
 
 def cart_purge_expired(*, now=None) -> int:

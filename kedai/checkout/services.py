@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -152,7 +153,9 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
             customer_remember_address(customer=customer, address=address)
     now = timezone.now()
     order = Order.objects.create(
-        number=number_allocate(series=ORDER_SERIES, year=timezone.localdate(now).year),
+        # The real number is taken last (below): its counter row stays
+        # locked until commit, and every buyer waits on it.
+        number=f"~{secrets.token_hex(11)}",
         token_hash=token_hash(token), checkout_key=checkout_key, customer=customer,
         email=customer.email, phone=details.phone,
         billing_address=asdict(details.billing),
@@ -180,11 +183,19 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
     ])
     OrderEvent.objects.create(order=order, status_to=OrderStatus.AWAITING_PAYMENT,
                               actor=f"customer {customer.number}")
-    # The invoice and the owner's new-order notice commit with the order;
-    # the outbox worker mails them after commit (ARCHITECTURE.md §6).
-    publish(OrderPlaced(order=order))
     Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.CHECKED_OUT)
-    product_refresh(product_ids={line.variant.product_id for line in lines})
+    # Listing summaries and the search index are not part of the order:
+    # refreshed after commit, outside the order's locks.
+    product_ids = {line.variant.product_id for line in lines}
+    transaction.on_commit(lambda: product_refresh(product_ids=product_ids))
+    # Numbers last: from here to commit every other buyer waits on the
+    # counter rows, so only the number UPDATEs and a few INSERTs follow.
+    order.number = number_allocate(series=ORDER_SERIES,
+                                   year=timezone.localdate(now).year)
+    Order.objects.filter(pk=order.pk).update(number=order.number)
+    # The invoice and the owner's new-order notice commit with the order;
+    # the outbox worker renders and mails them after commit (ARCHITECTURE.md §6).
+    publish(OrderPlaced(order=order))
     return order
 
 

@@ -32,6 +32,9 @@ def _local_secret_key() -> str:
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="") or _local_secret_key()
+# Old keys, newest first, after a rotation: links derived from a key (order
+# pages) and signatures made with it keep working until these are dropped.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if env.bool("KEDAI_BEHIND_TLS_PROXY", default=False):

@@ -7,12 +7,14 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,10 +24,16 @@ from kedai.core.tokens import is_well_formed, new_token, token_hash
 from kedai.customers.addressing import PostalAddress, normalise_email
 from kedai.customers.exceptions import CustomerError
 from kedai.customers.models import Address, Customer, SignInToken
+from kedai.notifications.exceptions import MessageObsolete, SealError
+from kedai.notifications.rendering import Rendered
+from kedai.notifications.sealing import seal, unseal
+from kedai.notifications.services import message_queue
 
 CUSTOMER_SERIES = "C"
 MAX_SAVED_ADDRESSES = 10
 LINKS_PER_EMAIL_PER_HOUR = 5
+LINKS_PER_CLIENT_PER_HOUR = 10  # per requesting network address
+LINK_MAIL_SOURCE = "customers.sign_in_link"
 _CUSTOMER_NUMBER = re.compile(r"^C-?(\d{1,12})$", re.IGNORECASE)
 
 
@@ -127,40 +135,71 @@ def customer_set_marketing_consent(*, customer: Customer, consent: bool) -> None
 # --- sign-in links and account access --------------------------------------------
 
 
-def signin_link_send(*, email: str, build_url: Callable[[str], str],
+def signin_link_send(*, email: str, build_url: Callable[[str], str], client: str,
                      checkout_id: int | None = None) -> None:
     """Email a one-time sign-in link to the customer with ``email``, if any.
 
     Says nothing about whether the email belongs to a customer (the caller
     shows the same message either way). ``build_url(token)`` makes the
     absolute link. At most LINKS_PER_EMAIL_PER_HOUR per address, counted
-    whether or not it is a customer's, so the form cannot be used to flood
-    a mailbox; raises CustomerError beyond that. The email goes out after
-    commit.
-    """
-    from kedai.customers.tasks import send_sign_in_link
+    whether or not it is a customer's, and LINKS_PER_CLIENT_PER_HOUR per
+    ``client`` (the requester's network address), so the form cannot be
+    used to flood a mailbox; raises CustomerError beyond that.
 
+    The message goes through the outbox (retried while the mail server is
+    down); its row keeps the link id and the link sealed with SECRET_KEY
+    (kedai.notifications.sealing), never the link itself, and the link is
+    put into the text when the message is sent (:func:`signin_link_render`).
+    """
     try:
         address = normalise_email(email).lower()
     except ValidationError as exc:
         raise CustomerError(_("Enter a valid email address."), code="email") from exc
+    refused = CustomerError(_("Too many sign-in links were asked for this address. "
+                              "Please try again in an hour."), code="rate_limited")
+    if rate_limit_exceeded(key=f"signin-link:client:{client}",
+                           limit=LINKS_PER_CLIENT_PER_HOUR, window_seconds=3600):
+        raise refused
     if rate_limit_exceeded(key=f"signin-link:{address}",
                            limit=LINKS_PER_EMAIL_PER_HOUR, window_seconds=3600):
-        raise CustomerError(_("Too many sign-in links were asked for this address. "
-                              "Please try again in an hour."), code="rate_limited")
+        raise refused
     customer = Customer.objects.filter(email=address).first()
     if customer is None:
         return
     token = new_token()
-    SignInToken.objects.create(
-        customer=customer, kind=SignInToken.Kind.LINK, token_hash=token_hash(token),
-        checkout_id=checkout_id,
-        expires_at=timezone.now()
-        + timedelta(minutes=settings.KEDAI_SIGNIN_LINK_MINUTES))
-    url = build_url(token)
-    transaction.on_commit(lambda: send_sign_in_link.enqueue(
-        email=customer.email, name=customer.name, url=url,
-        minutes=settings.KEDAI_SIGNIN_LINK_MINUTES))
+    with transaction.atomic(savepoint=False):
+        link = SignInToken.objects.create(
+            customer=customer, kind=SignInToken.Kind.LINK,
+            token_hash=token_hash(token), checkout_id=checkout_id,
+            expires_at=timezone.now()
+            + timedelta(minutes=settings.KEDAI_SIGNIN_LINK_MINUTES))
+        message_queue(kind=LINK_MAIL_SOURCE, to=customer.email,
+                      subject=_("Your sign-in link"), render_source=LINK_MAIL_SOURCE,
+                      render_args={"link": link.pk, "url": seal(build_url(token))})
+
+
+def signin_link_render(args: dict[str, Any]) -> Rendered:
+    """The sign-in-link email (the outbox's renderer for LINK_MAIL_SOURCE).
+
+    Raises MessageObsolete when the link was used, ended or has expired
+    meanwhile: mailing it would only confuse.
+    """
+    link = (SignInToken.objects.select_related("customer")
+            .filter(pk=args["link"], kind=SignInToken.Kind.LINK, used_at=None,
+                    expires_at__gt=timezone.now()).first())
+    if link is None:
+        raise MessageObsolete("the sign-in link was used or has expired")
+    try:
+        url = unseal(args["url"])
+    except SealError as exc:
+        raise MessageObsolete(f"the sign-in link cannot be opened: {exc}") from exc
+    # Sent late (mail server was down): say how long it still works.
+    left = int((link.expires_at - timezone.now()).total_seconds() // 60)
+    minutes = min(max(left, 1), settings.KEDAI_SIGNIN_LINK_MINUTES)
+    body = render_to_string("customers/email_sign_in_link.txt",
+                            {"name": link.customer.name, "url": url,
+                             "minutes": minutes})
+    return Rendered(subject=_("Your sign-in link"), body_text=body, secrets=(url,))
 
 
 def signin_link_get(*, token: str) -> SignInToken | None:

@@ -8,9 +8,16 @@ class InvoicingConfig(AppConfig):
 
     def ready(self) -> None:
         from kedai.invoicing import subscribers
-        from kedai.invoicing.services import ATTACHMENT_SOURCE, document_pdf_bytes
+        from kedai.invoicing.services import (
+            ATTACHMENT_SOURCE,
+            MAIL_SOURCE,
+            document_mail_render,
+            document_pdf_bytes,
+        )
         from kedai.notifications.attachments import attachment_source_register
+        from kedai.notifications.rendering import renderer_register
 
         attachment_source_register(source=ATTACHMENT_SOURCE,
                                    loader=document_pdf_bytes)
         subscribers.register()
+        renderer_register(source=MAIL_SOURCE, renderer=document_mail_render)

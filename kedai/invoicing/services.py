@@ -36,12 +36,14 @@ from kedai.invoicing.selectors import seller_profile_get
 from kedai.invoicing.snapshot import order_snapshot
 from kedai.invoicing.wording import email_wording_apply
 from kedai.notifications.attachments import Attachment
+from kedai.notifications.rendering import Rendered
 from kedai.notifications.services import message_queue
 from kedai.orders.models import Order
 from kedai.orders.tokens import order_token
 
 logger = logging.getLogger(__name__)
 ATTACHMENT_SOURCE = "invoicing.document"
+MAIL_SOURCE = "invoicing.document_mail"
 TITLES: dict[str, str] = {
     DocumentKind.INVOICE: "Invoice",
     DocumentKind.RECEIPT: "Receipt",
@@ -174,6 +176,12 @@ def _issue(*, order: Order, kind: str, event_key: str | None, amount: Decimal,
     extra = dict(extra or {})
     if invoice is not None:
         extra["invoice_number"] = invoice.number
+    # The snapshot is read before the number is taken: the counter row
+    # stays locked until commit, so the lock covers only the INSERTs.
+    data = order_snapshot(order=order, kind=kind, title=TITLES[kind],
+                          number="", issued_at=now,
+                          seller=seller_profile_get(), extra=extra)
+    data["render_notes"] = missing_glyphs(_strings(data))
     try:
         # The number and the row in one savepoint: if a concurrent writer
         # issued the same event first, both are undone and the series keeps
@@ -181,10 +189,7 @@ def _issue(*, order: Order, kind: str, event_key: str | None, amount: Decimal,
         with transaction.atomic():
             number = number_allocate(series=SERIES[kind],
                                      year=timezone.localdate(now).year)
-            data = order_snapshot(order=order, kind=kind, title=TITLES[kind],
-                                  number=number, issued_at=now,
-                                  seller=seller_profile_get(), extra=extra)
-            data["render_notes"] = missing_glyphs(_strings(data))
+            data["number"] = number
             document = Document.objects.create(
                 order=order, kind=kind, number=number, issued_at=now,
                 currency=order.currency, amount=amount, invoice=invoice,
@@ -219,29 +224,47 @@ def owner_email() -> str:
 
 
 def _mail(document: Document, role: str) -> None:
+    """Queue the document's mail to ``role``; its text is rendered when it
+    is sent (:func:`document_mail_render`), not in the event's transaction,
+    and the row holds no order link."""
+    d = document.data
+    message_queue(
+        kind=f"{d['kind']}:{role}",
+        to=d["buyer"]["email"] if role == CUSTOMER else owner_email(),
+        subject=f"{d['title']} {document.number}",
+        render_source=MAIL_SOURCE,
+        render_args={"number": document.number, "role": role},
+        attachments=[Attachment(f"{document.number}.pdf", "application/pdf",
+                                ATTACHMENT_SOURCE, document.number)],
+        reference=d["order"]["number"],
+        dedupe_key=f"{document.number}:{role}",
+    )
+
+
+def document_mail_render(args: dict[str, Any]) -> Rendered:
+    """The mail of document ``args["number"]`` to ``args["role"]`` (the
+    outbox's renderer): wording from the snapshot, the order page link
+    derived now and marked secret, so the outbox never stores it."""
+    document = Document.objects.select_related("order").get(number=args["number"])
+    role = args["role"]
     d = document.data
     subject, intro, paragraphs = _wording(document, role)
     name = d["buyer"]["name"] if role == CUSTOMER else ""
+    order_url = order_page_url(document.order)
     context = {
         "d": d, "subject": subject, "intro": intro, "paragraphs": paragraphs,
         "greeting": (_("Dear %(name)s,") % {"name": name}) if name else _("Hello,"),
         "show_prices": d["kind"] not in (DocumentKind.SHIPPING_NOTICE,
                                          DocumentKind.CREDIT_NOTE),
         # Every mail links to the order page (its capability URL).
-        "order_url": order_page_url(document.order),
+        "order_url": order_url,
         "bank": _bank_transfer(document, role),
     }
-    message_queue(
-        kind=f"{d['kind']}:{role}",
-        to=d["buyer"]["email"] if role == CUSTOMER else owner_email(),
+    return Rendered(
         subject=subject,
         body_text=render_to_string("invoicing/email/document.txt", context),
         body_html=render_to_string("invoicing/email/document.html", context),
-        attachments=[Attachment(f"{document.number}.pdf", "application/pdf",
-                                ATTACHMENT_SOURCE, document.number)],
-        reference=d["order"]["number"],
-        dedupe_key=f"{document.number}:{role}",
-    )
+        secrets=(order_url,))
 
 
 def order_page_url(order: Order) -> str:

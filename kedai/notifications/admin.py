@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from unfold.admin import ModelAdmin, TabularInline
 
+from kedai.notifications.mailbox import mailbox_unseal
 from kedai.notifications.models import (
     DeliveryAttempt,
     MailboxMessage,
     Message,
     MessageStatus,
 )
+from kedai.notifications.rendering import message_render, redact
 from kedai.notifications.services import message_resend
 
 
@@ -51,14 +53,30 @@ class MessageAdmin(ModelAdmin):
     readonly_fields = ["kind", "reference", "from_email", "subject", "status",
                        "attempts", "next_attempt_at", "sent_at", "last_error",
                        "message_id", "resent_from", "attachment_list",
-                       "body_text", "html_preview", "created_at"]
+                       "text", "html_preview", "created_at"]
     fieldsets = [
         (None, {"fields": ["status", "to_email", "subject", "kind", "reference",
                            "from_email", "created_at", "sent_at", "attempts",
                            "next_attempt_at", "last_error", "message_id",
                            "resent_from"]}),
-        (_("Content"), {"fields": ["attachment_list", "body_text", "html_preview"]}),
+        (_("Content"), {"fields": ["attachment_list", "text", "html_preview"]}),
     ]
+
+    def _content(self, obj: Message) -> tuple[str, str]:
+        # A message not sent yet is rendered for the preview, its live
+        # links redacted as they will be in the stored copy.
+        if not obj.render or obj.status == MessageStatus.SENT:
+            return obj.body_text, obj.body_html
+        try:
+            rendered = message_render(obj)
+        except Exception as exc:
+            return f"(Cannot be rendered now: {exc})", ""
+        return (redact(rendered.body_text, rendered.secrets),
+                redact(rendered.body_html, rendered.secrets))
+
+    @admin.display(description=_("plain text"))
+    def text(self, obj: Message) -> str:
+        return self._content(obj)[0]
 
     @admin.display(description=_("error"))
     def short_error(self, obj: Message) -> str:
@@ -71,7 +89,7 @@ class MessageAdmin(ModelAdmin):
 
     @admin.display(description=_("HTML preview"))
     def html_preview(self, obj: Message) -> str:
-        return _html_preview(obj.body_html)
+        return _html_preview(self._content(obj)[1])
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -113,16 +131,22 @@ class MailboxMessageAdmin(ModelAdmin):
     list_display = ["created_at", "to", "subject", "attachment_count"]
     search_fields = ["to", "subject"]
     fields = readonly_fields = ("created_at", "from_email", "to", "subject",
-                                "message_id", "attachment_names", "body_text",
+                                "message_id", "attachment_names", "text",
                                 "html_preview")
 
     @admin.display(description=_("attachments"))
     def attachment_count(self, obj: MailboxMessage) -> int:
         return len(obj.attachment_names)
 
+    # The demo mailbox is the recipients' inbox: its links are stored sealed
+    # and opened here, for the signed-in owner only.
+    @admin.display(description=_("plain text"))
+    def text(self, obj: MailboxMessage) -> str:
+        return mailbox_unseal(obj.body_text)
+
     @admin.display(description=_("HTML preview"))
     def html_preview(self, obj: MailboxMessage) -> str:
-        return _html_preview(obj.body_html)
+        return _html_preview(mailbox_unseal(obj.body_html, html=True))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -40,12 +40,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from kedai.notifications.attachments import attachment_load
+from kedai.notifications.exceptions import MessageObsolete
 from kedai.notifications.models import (
     AttemptOutcome,
     DeliveryAttempt,
     Message,
     MessageStatus,
 )
+from kedai.notifications.rendering import Rendered, message_render, redact
 
 logger = logging.getLogger(__name__)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
@@ -70,6 +72,14 @@ class _Outcome:
     error: str = ""
     smtp_code: int | None = None
     connection_down: bool = False  # no point trying the rest of the batch
+    rendered: Rendered | None = None  # the text sent (kept redacted)
+
+
+class OutboxEmail(EmailMultiAlternatives):
+    """An outbox message as Django sends it; ``secrets`` are the live links
+    in its text, which a backend that keeps mail must not store."""
+
+    secrets: tuple[str, ...] = ()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -193,7 +203,10 @@ def _send_claimed(messages: list[Message]) -> DeliveryReport:
 
 def _send_one(connection: BaseEmailBackend, message: Message) -> _Outcome:
     try:
-        email = build_email(message, connection=connection)
+        rendered = message_render(message)
+        email = build_email(message, connection=connection, rendered=rendered)
+    except MessageObsolete as exc:
+        return _Outcome(AttemptOutcome.FAILED, f"Not sent: {exc}")
     except Exception as exc:  # an attachment that cannot be produced
         logger.exception("outbox: cannot build message %s", message.pk)
         return _Outcome(AttemptOutcome.RETRY, f"Could not build the message: {exc!r}")
@@ -224,7 +237,7 @@ def _send_one(connection: BaseEmailBackend, message: Message) -> _Outcome:
         return _Outcome(AttemptOutcome.RETRY, f"{type(exc).__name__}: {exc}")
     if not sent:
         return _Outcome(AttemptOutcome.RETRY, "The email backend sent nothing.")
-    return _Outcome(AttemptOutcome.SENT)
+    return _Outcome(AttemptOutcome.SENT, rendered=rendered)
 
 
 def _by_code(code: int, error: str) -> _Outcome:
@@ -242,18 +255,22 @@ def _close_quietly(connection: BaseEmailBackend) -> None:
         connection.close()
 
 
-def build_email(message: Message, *,
-                connection: BaseEmailBackend | None = None) -> EmailMultiAlternatives:
-    """The Django email of an outbox row, attachments loaded."""
-    email = EmailMultiAlternatives(
-        subject=message.subject, body=message.body_text,
+def build_email(message: Message, *, connection: BaseEmailBackend | None = None,
+                rendered: Rendered | None = None) -> OutboxEmail:
+    """The Django email of an outbox row, text rendered (live links put
+    in) and attachments loaded."""
+    rendered = rendered or message_render(message)
+    email = OutboxEmail(
+        # One line: a newline in a header is refused (BadHeaderError).
+        subject=" ".join(rendered.subject.split())[:255], body=rendered.body_text,
         from_email=message.from_email or settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email], connection=connection,
         headers={"Message-ID": message.message_id,
                  "X-Kedai-Outbox-Id": str(message.pk)},
     )
-    if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
+    email.secrets = rendered.secrets
+    if rendered.body_html:
+        email.attach_alternative(rendered.body_html, "text/html")
     for item in message.attachments:
         email.attach(item["filename"],
                      attachment_load(source=item["source"], key=item["key"]),
@@ -270,11 +287,19 @@ def _record(message: Message, result: _Outcome) -> AttemptOutcome:
         if outcome == AttemptOutcome.SENT:
             # Even if the lease ran out meanwhile, the mail went out: record
             # it so nobody sends it again.
+            kept = {}
+            if message.render and result.rendered is not None:
+                # The text as sent, for the owner's history, without the
+                # live links (they open a cart, an order or an account).
+                sent = result.rendered
+                kept = {"subject": sent.subject[:255],
+                        "body_text": redact(sent.body_text, sent.secrets),
+                        "body_html": redact(sent.body_html, sent.secrets)}
             Message.objects.filter(pk=message.pk).exclude(
                 status=MessageStatus.SENT).update(
                 status=MessageStatus.SENT, sent_at=now, lease_until=None,
                 claim_token="", last_error="", next_attempt_at=None,
-                updated_at=now)
+                updated_at=now, **kept)
         elif (outcome == AttemptOutcome.RETRY
               and message.attempts < settings.KEDAI_OUTBOX_MAX_ATTEMPTS):
             next_at = now + backoff(message.attempts)

@@ -34,8 +34,13 @@ class Message(TimeStampedModel):
     to_email = models.CharField(_("to"), max_length=254)
     from_email = models.CharField(_("from"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=255)
-    body_text = models.TextField(_("plain text"))
+    # Empty until sent when ``render`` is set; after sending, the text as
+    # sent with its live links redacted (kedai.notifications.rendering).
+    body_text = models.TextField(_("plain text"), blank=True)
     body_html = models.TextField(_("HTML"), blank=True)
+    # {"source", "args"}: how the text is made at send time. The args hold
+    # references (ids, sealed values), never a live link.
+    render = models.JSONField(default=dict, blank=True, editable=False)
     # [{"filename", "mimetype", "source", "key"}]: loaded when sending, see
     # kedai.notifications.attachments.
     attachments = models.JSONField(default=list, blank=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,11 +43,18 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:255]
 
 
-def message_queue(*, kind: str, to: str, subject: str, body_text: str,
+def message_queue(*, kind: str, to: str, subject: str, body_text: str = "",
                   body_html: str = "", attachments: Iterable[Attachment] = (),
                   reference: str = "", dedupe_key: str | None = None,
-                  from_email: str = "") -> Message:
+                  from_email: str = "", render_source: str = "",
+                  render_args: dict[str, Any] | None = None) -> Message:
     """Put one email to ``to`` in the outbox; return its row.
+
+    The text is either given (``body_text``, ``body_html``) or, with
+    ``render_source``, made by that source's renderer when the message is
+    sent (kedai.notifications.rendering), from ``render_args``: JSON
+    references, never a live link. ``subject`` is then provisional, for the
+    outbox list, and replaced by the rendered one once sent.
 
     Must be called inside the transaction of the event that causes the
     message: the row commits with it and a delivery task is woken after
@@ -66,6 +74,8 @@ def message_queue(*, kind: str, to: str, subject: str, body_text: str,
         kind=kind, reference=reference[:60], dedupe_key=dedupe_key or None,
         to_email=to[:254], from_email=from_email, subject=_one_line(subject),
         body_text=body_text, body_html=body_html,
+        render=({"source": render_source, "args": dict(render_args or {})}
+                if render_source else {}),
         attachments=[a.as_json() for a in attachments],
         message_id=make_msgid(domain=domain),
         status=MessageStatus.FAILED if problem else MessageStatus.PENDING,
@@ -117,7 +127,7 @@ def message_resend(*, message: Message, to: str | None = None) -> Message:
                 kind=current.kind, reference=current.reference, to_email=address,
                 from_email=current.from_email, subject=current.subject,
                 body_text=current.body_text, body_html=current.body_html,
-                attachments=current.attachments,
+                render=current.render, attachments=current.attachments,
                 message_id=make_msgid(
                     domain=settings.KEDAI_OUTBOX_MESSAGE_ID_DOMAIN or None),
                 status=MessageStatus.FAILED if problem else MessageStatus.PENDING,

@@ -8,6 +8,7 @@ from kedai.customers import services as customers
 from kedai.customers.exceptions import CustomerError
 from kedai.customers.models import Customer
 from kedai.storefront.checkout_forms import SignInForm, SignInLinkForm
+from kedai.storefront.clients import mail_client
 from kedai.storefront.shopper import root_url
 
 # Password attempts per customer identifier and per client address.
@@ -56,6 +57,7 @@ def sign_in_link_send(request, form: SignInLinkForm,
     try:
         customers.signin_link_send(
             email=form.cleaned_data["email"], checkout_id=checkout_id,
+            client=mail_client(request),
             build_url=lambda token: request.build_absolute_uri(
                 root_url(request, "storefront:signin_link", token=token)))
     except CustomerError as exc:

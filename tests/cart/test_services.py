@@ -10,6 +10,7 @@ from kedai.cart import services
 from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
 from kedai.cart.models import Cart, CartLine
 from kedai.core.tokens import token_hash
+from kedai.notifications.models import Message
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -142,12 +143,14 @@ def test_email_link_is_sent_and_rate_limited(
     url = f"http://shop.test/s/{token}/cart/"
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(services.LINK_EMAILS_PER_DAY):
-            services.cart_email_link(cart=cart, email="siti@example.my", url=url)
+            services.cart_email_link(cart=cart, email="siti@example.my", url=url,
+                                     client="192.0.2.7")
     assert len(mailoutbox) == services.LINK_EMAILS_PER_DAY
     assert url in mailoutbox[0].body
     assert mailoutbox[0].to == ["siti@example.my"]
     with pytest.raises(CartError):
-        services.cart_email_link(cart=cart, email="siti@example.my", url=url)
+        services.cart_email_link(cart=cart, email="siti@example.my", url=url,
+                                     client="192.0.2.7")
     assert len(mailoutbox) == services.LINK_EMAILS_PER_DAY
     assert Cart.objects.get(pk=cart.pk).email == "siti@example.my"
 
@@ -182,3 +185,41 @@ def test_concurrent_adds_never_exceed_stock():
     assert outcomes.count("ok") == 5
     assert outcomes.count("refused") == 3
     assert CartLine.objects.get(cart=cart).quantity == 5
+
+
+def test_email_links_are_limited_per_recipient_and_per_client():
+    """Issue 13, defect 12: carts are free, so a fresh cart per request
+    must not let one client mail a stranger, or mail many strangers."""
+    sent = refused = 0
+    for _ in range(30):  # one client, a fresh cart each time, one stranger
+        cart, token = services.cart_create()
+        try:
+            services.cart_email_link(cart=cart, email="Stranger@example.my",
+                                     url=f"http://shop.test/s/{token}/cart/",
+                                     client="198.51.100.1")
+            sent += 1
+        except CartError as exc:
+            assert exc.code == "rate_limited"
+            refused += 1
+    assert (sent, refused) == (services.LINK_EMAILS_PER_ADDRESS_PER_DAY,
+                               30 - services.LINK_EMAILS_PER_ADDRESS_PER_DAY)
+    # Other clients cannot add to that stranger's mail either.
+    cart, token = services.cart_create()
+    with pytest.raises(CartError):
+        services.cart_email_link(cart=cart, email="stranger@example.my",
+                                 url=f"http://shop.test/s/{token}/cart/",
+                                 client="203.0.113.50")
+    # One client mailing many different addresses is stopped too.
+    outcomes = []
+    for n in range(30):
+        cart, token = services.cart_create()
+        try:
+            services.cart_email_link(cart=cart, email=f"person{n}@example.my",
+                                     url=f"http://shop.test/s/{token}/cart/",
+                                     client="192.0.2.99")
+            outcomes.append(True)
+        except CartError:
+            outcomes.append(False)
+    assert outcomes.count(True) == services.LINK_EMAILS_PER_CLIENT_PER_HOUR
+    assert Message.objects.count() == (services.LINK_EMAILS_PER_ADDRESS_PER_DAY
+                                       + services.LINK_EMAILS_PER_CLIENT_PER_HOUR)

@@ -89,8 +89,9 @@ def test_changing_a_password_needs_the_current_one_and_a_good_new_one(siti):
 def test_a_sign_in_link_is_emailed_and_works_exactly_once(
         siti, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.signin_link_send(email="SITI@example.my", checkout_id=7,
-                                  build_url=lambda t: f"https://shop.my/sign-in/{t}/")
+        services.signin_link_send(
+            client="192.0.2.7", email="SITI@example.my", checkout_id=7,
+            build_url=lambda t: f"https://shop.my/sign-in/{t}/")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["siti@example.my"]
     token = _link_token(mail.outbox[0])
@@ -106,8 +107,9 @@ def test_a_sign_in_link_is_emailed_and_works_exactly_once(
 @pytest.mark.django_db
 def test_a_sign_in_link_expires(siti, django_capture_on_commit_callbacks, settings):
     with django_capture_on_commit_callbacks(execute=True):
-        services.signin_link_send(email="siti@example.my",
-                                  build_url=lambda t: f"https://shop.my/sign-in/{t}/")
+        services.signin_link_send(
+            client="192.0.2.7", email="siti@example.my",
+            build_url=lambda t: f"https://shop.my/sign-in/{t}/")
     token = _link_token(mail.outbox[0])
     SignInToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert services.signin_link_use(token=token) is None
@@ -117,18 +119,22 @@ def test_a_sign_in_link_expires(siti, django_capture_on_commit_callbacks, settin
 def test_unknown_emails_get_no_mail_and_the_same_answer(
         siti, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.signin_link_send(email="nobody@example.my", build_url=str)
+        services.signin_link_send(
+            client="192.0.2.7", email="nobody@example.my", build_url=str)
     assert mail.outbox == [] and not SignInToken.objects.exists()
     with pytest.raises(CustomerError):
-        services.signin_link_send(email="not an email", build_url=str)
+        services.signin_link_send(
+            client="192.0.2.7", email="not an email", build_url=str)
 
 
 @pytest.mark.django_db
 def test_sign_in_links_are_limited_per_address(siti):
     for _attempt in range(services.LINKS_PER_EMAIL_PER_HOUR):
-        services.signin_link_send(email="siti@example.my", build_url=str)
+        services.signin_link_send(
+            client="192.0.2.7", email="siti@example.my", build_url=str)
     with pytest.raises(CustomerError) as caught:
-        services.signin_link_send(email="siti@example.my", build_url=str)
+        services.signin_link_send(
+            client="192.0.2.7", email="siti@example.my", build_url=str)
     assert caught.value.code == "rate_limited"
     assert SignInToken.objects.count() == services.LINKS_PER_EMAIL_PER_HOUR
 
@@ -188,7 +194,8 @@ def test_a_password_change_ends_every_other_sign_in(siti):
     """SEC-20: other account links and unused sign-in links stop working."""
     here = services.account_access_issue(customer=siti)
     elsewhere = services.account_access_issue(customer=siti)
-    services.signin_link_send(email="siti@example.my", build_url=str)
+    services.signin_link_send(
+            client="192.0.2.7", email="siti@example.my", build_url=str)
     services.customer_set_password(customer=siti, password="a long passphrase " * 4,
                                    keep_token=here)
     assert services.account_access_get(token=here) == siti

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from kedai.notifications.attachments import Attachment, attachment_source_register
 from kedai.notifications.models import MailboxMessage, Message, MessageStatus
+from kedai.notifications.rendering import REDACTED, Rendered, renderer_register
 from kedai.notifications.services import message_queue
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,36 @@ def test_owner_corrects_the_address_of_a_failed_message_in_the_admin(client):
     assert message.to_email == "siti@example.my" and message.last_error == ""
     mailbox = client.get(reverse("admin:notifications_mailboxmessage_changelist"))
     assert mailbox.status_code == 200
+
+
+def _link_mail(args):
+    url = f"https://shop.example.my/s/{args['token']}/cart/"
+    return Rendered(subject="Your cart link", body_text=f"Open {url} to continue.",
+                    body_html=f'<a href="{url}">Open</a>', secrets=(url,))
+
+
+renderer_register(source="tests.link", renderer=_link_mail)
+
+
+def test_live_links_are_stored_neither_in_the_outbox_nor_in_the_mailbox(
+        settings, client):
+    """The outbox keeps the sent text with the link redacted; the demo
+    mailbox keeps it sealed and opens it only on the owner's page."""
+    settings.EMAIL_BACKEND = "kedai.notifications.mailbox.MailboxBackend"
+    token = "T" * 32
+    message_queue(kind="test", to="siti@example.my", subject="Cart link",
+                  render_source="tests.link", render_args={"token": token})
+    call_command("outbox_deliver")
+
+    sent = Message.objects.get()
+    assert sent.status == MessageStatus.SENT
+    assert sent.subject == "Your cart link"
+    assert token not in sent.body_text + sent.body_html
+    assert REDACTED in sent.body_text
+    [mail] = MailboxMessage.objects.all()
+    assert token not in mail.body_text + mail.body_html
+    assert token.encode() not in bytes(mail.raw)
+    client.force_login(User.objects.create_superuser("owner", "o@example.my", "pw"))
+    page = client.get(reverse("admin:notifications_mailboxmessage_change",
+                              args=[mail.pk]))
+    assert f"https://shop.example.my/s/{token}/cart/" in page.content.decode()

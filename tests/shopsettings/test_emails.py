@@ -9,6 +9,7 @@ from kedai.core.money import Money
 from kedai.invoicing import services as invoicing
 from kedai.invoicing.models import SellerProfile
 from kedai.notifications.models import Message
+from kedai.notifications.rendering import message_render
 from kedai.shopsettings.models import EmailWording
 from kedai.shopsettings.wording import wording_check
 from tests.invoicing.conftest import place_order
@@ -157,7 +158,8 @@ def test_order_emails_use_the_owners_wording(seller):
     placed = place_order(name="Siti Aminah", email="siti@example.my")
     with transaction.atomic():
         document = invoicing.order_placed(placed.order)
-    customer = Message.objects.get(kind="invoice:customer")
+    # Rendered when sent, from the document's snapshot.
+    customer = message_render(Message.objects.get(kind="invoice:customer"))
     assert customer.subject == f"Kedai: invoice {document.number}"
     total = Money(placed.order.total).format()
     assert (f"Hi Siti Aminah, thanks for order {placed.order.number} ({total})."
@@ -165,7 +167,7 @@ def test_order_emails_use_the_owners_wording(seller):
     assert "Follow us on Instagram @kedai" in customer.body_text
     assert "Follow us on Instagram @kedai" in customer.body_html
     # The owner's notice has its own (here built-in) wording.
-    owner = Message.objects.get(kind="invoice:owner")
+    owner = message_render(Message.objects.get(kind="invoice:owner"))
     assert owner.subject.startswith(f"New order {placed.order.number}")
     assert "Instagram" not in owner.body_text
 
@@ -177,10 +179,11 @@ def test_refund_wording_reaches_buyer_and_owner(seller):
     with transaction.atomic():
         invoicing.order_placed(placed.order)
         invoicing.order_refunded(placed.order, amount=Money("5.00"), reason="Torn")
-    subjects = set(Message.objects.filter(kind__startswith="credit_note")
-                   .values_list("subject", flat=True))
+    subjects = {message_render(m).subject for m in
+                Message.objects.filter(kind__startswith="credit_note")}
     assert subjects == {"Refunded RM5.00"}
-    body = Message.objects.filter(kind="credit_note:customer").get().body_text
+    body = message_render(
+        Message.objects.filter(kind="credit_note:customer").get()).body_text
     assert "A refund of RM5.00 has been issued" in body  # built-in intro kept
 
 

@@ -123,3 +123,23 @@ def test_cart_page_without_a_token_is_the_public_empty_cart(client, shop):
 def test_get_on_post_only_urls_is_refused_cleanly(client, cart_token):
     assert client.get(f"/s/{cart_token}/cart/add/").status_code == 405
     assert client.get("/cart/add/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_fresh_carts_cannot_mail_a_stranger_again_and_again(client, shop):
+    """Issue 13, defect 12: 30 requests from one client, each from a new
+    cart, to one stranger: only the first few are mailed."""
+    from kedai.cart.services import LINK_EMAILS_PER_ADDRESS_PER_DAY
+    from kedai.notifications.models import Message
+
+    statuses = []
+    for _ in range(30):
+        added = client.post("/cart/add/", {"product": shop["kopi"].pk,
+                                           "quantity": 1})
+        response = client.post(f"/s/{token_of(added)}/cart/email/",
+                               {"email": "stranger@example.my"})
+        statuses.append(response.status_code)
+    assert statuses.count(303) == LINK_EMAILS_PER_ADDRESS_PER_DAY
+    assert statuses.count(422) == 30 - LINK_EMAILS_PER_ADDRESS_PER_DAY
+    assert Message.objects.filter(
+        to_email="stranger@example.my").count() == LINK_EMAILS_PER_ADDRESS_PER_DAY

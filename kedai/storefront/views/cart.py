@@ -20,6 +20,7 @@ from kedai.cart import services as cart_services
 from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
 from kedai.catalog import selectors as catalog_selectors
 from kedai.catalog.models import Product
+from kedai.storefront.clients import mail_client
 from kedai.storefront.forms import (
     AddToCartForm,
     EmailCartForm,
@@ -192,7 +193,8 @@ def cart_email(request, cart):
         url = request.build_absolute_uri(reverse("storefront:cart"))
         try:
             cart_services.cart_email_link(cart=cart,
-                                          email=form.cleaned_data["email"], url=url)
+                                          email=form.cleaned_data["email"], url=url,
+                                          client=mail_client(request))
         except CartError as exc:
             form.add_error("email", exc.message)
         else:
