@@ -33,6 +33,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if env.bool("KEDAI_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies in front of the shop, whose X-Forwarded-For is believed when
+# rate limits look for the client's address (kedai.core.ratelimit): a count
+# ("1" for one nginx) or addresses/networks ("10.0.0.0/8,192.0.2.7").
+# Empty (the default) trusts none: the TCP peer is the client.
+KEDAI_TRUSTED_PROXIES = env("KEDAI_TRUSTED_PROXIES", default="")
 
 INSTALLED_APPS = [
     # django-unfold themes the admin; it must come before django.contrib.admin.
