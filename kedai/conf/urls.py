@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.static import serve
 
 from kedai.backoffice.urls import AREAS
+from kedai.backoffice.views import sign_in_throttled
 from kedai.storefront.views import errors
 
 admin.site.site_header = "Kedai back office"
@@ -19,6 +20,8 @@ admin.site.site_title = "Kedai back office"
 admin.site.index_title = "Shop administration"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The admin's sign-in shares the back office's throttle (SEC-19).
+    path("admin/login/", sign_in_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("office/", include("kedai.backoffice.urls")),
     path("office/", include(AREAS)),
