@@ -74,6 +74,9 @@ MIDDLEWARE = [
     # Before anything reads the path: strips /s/<token>/ and guards the
     # cookieless storefront (headers, same-origin POST check).
     "kedai.storefront.middleware.ShopperTokenMiddleware",
+    # A view that waited too long for the database answers 503 "busy, try
+    # again" instead of 500 (kedai.core.busy).
+    "kedai.core.busy.DatabaseBusyMiddleware",
     # Public (token-free) pages are the same for everyone: serve them from
     # the cache before sessions, locale and views do any work.
     "kedai.storefront.page_cache.PublicPageCacheMiddleware",
@@ -117,12 +120,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside one writer; IMMEDIATE takes the write lock
     # at BEGIN so two writers queue on busy_timeout instead of failing with
     # "database is locked" half-way through a transaction.
+    # A write waits this long for another writer's lock, then the request
+    # answers 503 "busy, try again" (kedai.core.busy).
+    _busy_seconds = env.float("KEDAI_SQLITE_BUSY_TIMEOUT", default=20.0)
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": _busy_seconds,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA busy_timeout=20000;"
+            f"PRAGMA busy_timeout={int(_busy_seconds * 1000)};"
         ),
     }
     # A file, not :memory:, so tests with threads really race.
