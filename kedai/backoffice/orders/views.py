@@ -209,7 +209,7 @@ def _rows_text(rows: list[TrackingRow]) -> str:
 def _rows_parse(text: str) -> list[TrackingRow]:
     rows = []
     for cells in csv.reader(io.StringIO(text)):
-        if len(cells) == 4 and cells[0].isdigit():
+        if len(cells) == 4 and cells[0].isascii() and cells[0].isdigit():
             rows.append(TrackingRow(row=int(cells[0]), order_number=cells[1],
                                     carrier=cells[2], tracking=cells[3]))
     return rows
