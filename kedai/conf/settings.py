@@ -404,9 +404,20 @@ KEDAI_DATAIO_MAX_UPLOAD_BYTES = env.int("KEDAI_DATAIO_MAX_UPLOAD_BYTES",
 KEDAI_DATAIO_MAX_ROWS = env.int("KEDAI_DATAIO_MAX_ROWS", default=200_000)
 # Exports and uploads of this many rows or more run in the background.
 KEDAI_DATAIO_BACKGROUND_ROWS = env.int("KEDAI_DATAIO_BACKGROUND_ROWS", default=10_000)
-# A backup archive uploaded for restore may be this large.
+# An uploaded XLSX workbook may unpack to this much in all (its ZIP
+# directory is checked before a byte is inflated; kedai.dataio.archives).
+KEDAI_DATAIO_MAX_XLSX_INFLATED_BYTES = env.int(
+    "KEDAI_DATAIO_MAX_XLSX_INFLATED_BYTES", default=200 * 2**20)
+# A backup archive uploaded for restore may be this large; larger ones are
+# restored on the server with manage.py shop_restore.
 KEDAI_DATAIO_MAX_BACKUP_BYTES = env.int("KEDAI_DATAIO_MAX_BACKUP_BYTES",
-                                        default=2 * 2**30)
+                                        default=512 * 2**20)
+# A backup (uploaded or given to shop_restore) may unpack to this much in all.
+KEDAI_DATAIO_MAX_BACKUP_INFLATED_BYTES = env.int(
+    "KEDAI_DATAIO_MAX_BACKUP_INFLATED_BYTES", default=4 * 2**30)
+# ZIP members (XLSX, backups) inflating to more than this many bytes per
+# compressed byte are refused as zip bombs (members over 1 MiB only).
+KEDAI_DATAIO_MAX_ZIP_RATIO = env.int("KEDAI_DATAIO_MAX_ZIP_RATIO", default=200)
 # The preview page lists this many changes (the count covers all).
 KEDAI_DATAIO_PREVIEW_ROWS = env.int("KEDAI_DATAIO_PREVIEW_ROWS", default=1000)
 
