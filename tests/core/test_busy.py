@@ -99,3 +99,31 @@ def test_the_task_worker_survives_a_locked_database(sqlite_path):
     output = "".join(lines)
     assert worker.returncode == 0, output
     assert "Database busy" in output and "exiting gracefully" in output
+
+
+def test_a_lock_wait_that_times_out_on_postgresql_gets_503(client, vendor):
+    """PostgreSQL: another transaction holds the cart's row lock past the
+    connection's lock_timeout."""
+    if vendor != "postgresql":
+        pytest.skip("PostgreSQL's lock_timeout")
+    import psycopg
+
+    from kedai.cart.models import Cart, CartLine
+
+    product = make_product(variants=[{"stock": 5}])
+    added = client.post("/cart/add/", {"product": product.pk, "quantity": 1})
+    token = added["Location"].split("/")[2]
+    cart = Cart.objects.get()
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params) as other, other.transaction():
+        other.execute("SELECT id FROM cart_cart WHERE id = %s FOR UPDATE", [cart.pk])
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '200ms'")
+        response = client.post(f"/s/{token}/cart/add/", {"product": product.pk,
+                                                         "quantity": 1})
+    connection.close()
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
+    assert CartLine.objects.get().quantity == 1  # nothing changed
