@@ -6,6 +6,8 @@ PostgreSQL keep integers in 64 bits, and a bigger one is an
 ``OverflowError`` (a 500) instead of "not found".
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -68,3 +70,13 @@ class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise ValidationError(self.error_messages["invalid_choice"],
                                       code="invalid_choice", params={"value": pk})
         return super()._check_values(value)
+
+
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}")
+
+
+def is_reference(value: str) -> bool:
+    """True for what an order or document number can look like (ASCII
+    letters, digits and dashes, up to 40); anything else in a URL part is
+    "not found" without a query (PostgreSQL refuses NUL bytes outright)."""
+    return bool(_REFERENCE.fullmatch(value or ""))

@@ -28,7 +28,9 @@ def _assert_clear(response):
 def test_office_pages(owner, value):
     order = place()
     line = order.lines.get()
-    for url, params in (("/office/orders/", {"page": value}),
+    for url, params in ((f"/office/orders/o/{value}/", {}),
+                        (f"/office/orders/o/{order.number}/documents/{value}.pdf", {}),
+                        ("/office/orders/", {"page": value}),
                         ("/office/orders/", {"q": value, "status": value}),
                         ("/office/reports/low-stock/", {"page": value}),
                         ("/office/reports/sales/", {"period": value}),

@@ -74,3 +74,17 @@ def test_checkout_and_account_numbers(shopper, shop, value):
     account = Client(raise_request_exception=False)
     _assert_clear(account.post(f"/account/{'A' * 32}/addresses/{value}/delete/"),
                   allow=())
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_order_document_numbers(value):
+    from kedai.checkout.services import checkout_complete
+    from tests.checkout.test_services import cart_with, details
+    from tests.factories import make_product
+
+    variant = make_product(variants=[{"stock": 5}]).variants.get()
+    placed = checkout_complete(cart=cart_with((variant, 1)), details=details(),
+                               checkout_key="documents")
+    client = Client(raise_request_exception=False)
+    _assert_clear(client.get(f"/order/{placed.token}/documents/{value}.pdf"),
+                  allow=())

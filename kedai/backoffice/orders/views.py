@@ -45,6 +45,7 @@ from kedai.backoffice.orders.services import (
     tracking_plan,
 )
 from kedai.core.exceptions import ApplicationError
+from kedai.core.forms import is_reference
 from kedai.core.money import Money
 from kedai.invoicing.pdf import render_pdf
 from kedai.invoicing.selectors import document_get, document_list
@@ -267,7 +268,7 @@ def tracking_upload_apply(request: HttpRequest) -> HttpResponse:
 
 
 def _get(number: str) -> Order:
-    order = order_get(number=number.upper())
+    order = order_get(number=number.upper()) if is_reference(number) else None
     if order is None:
         raise Http404
     return order
@@ -458,7 +459,9 @@ def order_label(request: HttpRequest, number: str) -> HttpResponse:
 @manage_orders
 def order_document(request: HttpRequest, number: str, document: str) -> HttpResponse:
     """One issued document (invoice, receipt, notice, credit note) as PDF."""
-    found = document_get(order=_get(number), number=document)
+    order = _get(number)
+    found = document_get(order=order, number=document) if is_reference(
+        document) else None
     if found is None:
         raise Http404
     return _file(render_pdf(found.data).content, "application/pdf",
