@@ -36,7 +36,7 @@ class Supervisor:
     def __init__(self, commands: dict[str, Sequence[str]], *,
                  first_backoff: float = 1.0, max_backoff: float = 60.0,
                  healthy_seconds: float = 60.0,
-                 say: Callable[[str], None] = print) -> None:
+                 say: Callable[[str], None] = logger.warning) -> None:
         self.children = {name: Child(name, argv) for name, argv in commands.items()}
         self.first_backoff, self.max_backoff = first_backoff, max_backoff
         self.healthy_seconds = healthy_seconds
@@ -74,7 +74,6 @@ class Supervisor:
             child.restart_at = now + child.backoff
             message = (f"{child.name} exited with code {code} after {ran:.0f} s; "
                        f"restarting in {child.backoff:.0f} s.")
-            logger.warning(message)
             self.say(message)
 
     def run(self, tick: Callable[[], None] = lambda: None, *,

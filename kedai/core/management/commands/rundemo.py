@@ -132,7 +132,7 @@ class Command(BaseCommand):
         }
         # A child that dies is restarted with backoff: one crash (a worker
         # that met a locked database) must not stop the shop. Ctrl-C stops all.
-        supervisor = Supervisor(commands, say=self.stderr.write)
+        supervisor = Supervisor(commands)  # logs each restart
         signal.signal(signal.SIGTERM, supervisor.request_stop)
         signal.signal(signal.SIGINT, supervisor.request_stop)
         next_sweep = 0.0

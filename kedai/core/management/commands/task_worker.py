@@ -42,8 +42,6 @@ class Command(DbWorkerCommand):
                 kind = "busy" if is_database_busy(exc) else "unavailable"
                 logger.warning("database %s (%s); worker retries in %.0f s",
                                kind, exc, backoff)
-                self.stderr.write(f"Database {kind} ({exc}); retrying in "
-                                  f"{backoff:.0f} s.")
             # A connection that failed may be unusable: start afresh.
             connections.close_all()
             time.sleep(backoff)
