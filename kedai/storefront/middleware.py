@@ -30,7 +30,7 @@ from kedai.storefront.privacy import make_private
 
 logger = logging.getLogger(__name__)
 
-_TOKEN_IN_PATH = re.compile(rf"/(?P<token>{TOKEN_PATTERN})/")
+_TOKEN_IN_PATH = re.compile(rf"(?<=/){TOKEN_PATTERN}(?=/)")
 _TOKEN_PREFIX = re.compile(rf"^/s/(?P<token>{TOKEN_PATTERN})(?P<rest>/.*)$")
 # Every URL that carries a capability token (cart, checkout, order, account,
 # sign-in link, payment start/return), with or without a language prefix.
@@ -68,10 +68,12 @@ def is_same_origin(request) -> bool:
     return origin == own or origin in settings.CSRF_TRUSTED_ORIGINS
 
 
-def _token_exists(path: str) -> bool:
-    """True when the first token in ``path`` is one the shop issued (a cart,
-    checkout, order, sign-in or payment-return token, live or expired).
-    Asked only after a "not found", so guessing stays cheap to refuse."""
+def _tokens_exist(path: str) -> bool:
+    """True when every token in ``path`` is one the shop issued (a cart,
+    checkout, order, sign-in or payment-return token, live or expired), so
+    a miss under it is a stale link, not a guess. Every token counts: a
+    real cart prefix must not cover a guessed order token after it. Asked
+    only after a "not found"."""
     from kedai.cart.models import Cart
     from kedai.cart.tokens import token_hash
     from kedai.checkout.models import Checkout
@@ -79,13 +81,13 @@ def _token_exists(path: str) -> bool:
     from kedai.orders.models import Order
     from kedai.payments.models import Payment
 
-    match = _TOKEN_IN_PATH.search(path)
-    if match is None:
-        return False
-    digest = token_hash(match["token"])
-    return any(model.objects.filter(**{field: digest}).exists() for model, field in (
-        (Cart, "token_hash"), (Checkout, "token_hash"), (Order, "token_hash"),
-        (SignInToken, "token_hash"), (Payment, "return_token_hash")))
+    tokens = _TOKEN_IN_PATH.findall(path)
+    stores = ((Cart, "token_hash"), (Checkout, "token_hash"), (Order, "token_hash"),
+              (SignInToken, "token_hash"), (Payment, "return_token_hash"))
+    return bool(tokens) and all(
+        any(model.objects.filter(**{field: token_hash(token)}).exists()
+            for model, field in stores)
+        for token in tokens)
 
 
 class ShopperTokenMiddleware:
@@ -101,7 +103,7 @@ class ShopperTokenMiddleware:
             return self._too_many(request)
         response = self._handle(request)
         if (capability and response.status_code in (404, 410)
-                and not _token_exists(path)):
+                and not _tokens_exist(path)):
             rate_limit_record(key=miss_key, window_seconds=TOKEN_MISS_WINDOW_SECONDS)
         return response
 
