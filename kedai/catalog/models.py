@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kedai.core.images import RasterImageField
 from kedai.core.models import TimeStampedModel
 
 
@@ -51,7 +52,7 @@ class Category(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     description = models.TextField(_("description"), blank=True)
-    image = models.ImageField(_("image"), upload_to="categories/", blank=True)
+    image = RasterImageField(_("image"), upload_to="categories/", blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -201,7 +202,7 @@ class Variant(TimeStampedModel):
 class ProductImage(TimeStampedModel):
     product = models.ForeignKey(Product, related_name="images",
                                 on_delete=models.CASCADE)
-    image = models.ImageField(_("image"), upload_to="products/")
+    image = RasterImageField(_("image"), upload_to="products/")
     thumbnail = models.ImageField(upload_to="products/thumbs/", blank=True,
                                   editable=False)
     alt_text = models.CharField(_("alt text"), max_length=200, blank=True)
@@ -221,14 +222,14 @@ class FrontPage(models.Model):
 
     store_name = models.CharField(_("store name"), max_length=100, default="Kedai")
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
-    logo = models.ImageField(_("logo"), upload_to="branding/", blank=True)
+    logo = RasterImageField(_("logo"), upload_to="branding/", blank=True)
     announcement = models.CharField(
         _("announcement line"), max_length=200, blank=True,
         help_text=_("Shown above the header on every page; empty hides it."),
     )
     hero_title = models.CharField(_("banner title"), max_length=120, blank=True)
     hero_text = models.TextField(_("banner text"), blank=True)
-    hero_image = models.ImageField(_("banner image"), upload_to="branding/",
+    hero_image = RasterImageField(_("banner image"), upload_to="branding/",
                                    blank=True)
     hero_link_label = models.CharField(_("banner button label"), max_length=60,
                                        blank=True)

@@ -27,6 +27,7 @@ from kedai.core.tokens import is_well_formed, new_token, token_hash
 from kedai.customers.addressing import PostalAddress
 from kedai.customers.models import Customer
 from kedai.customers.services import (
+    customer_find,
     customer_get_or_create,
     customer_remember_address,
     customer_set_marketing_consent,
@@ -142,13 +143,17 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
         raise TotalChanged(
             _("Prices or stock changed; please check and confirm again."),
             code="total_changed")
+    # Anyone may place a guest order with any email, so a guest order never
+    # writes into an existing customer's address book (it would evict her
+    # own addresses and be pre-selected at her next signed-in checkout);
+    # only a customer this order creates starts her book with it.
+    guest_is_new = (details.customer is None
+                    and customer_find(identifier=details.email) is None)
     customer = details.customer or customer_get_or_create(
         email=details.email, name=details.name, phone=details.phone)
     if details.marketing_consent and not customer.marketing_consent:
         customer_set_marketing_consent(customer=customer, consent=True)
-    if details.customer is not None or not customer.password:
-        # A guest order never writes into the address book of an account
-        # that has a password: only its signed-in owner does.
+    if details.customer is not None or guest_is_new:
         for address in dict.fromkeys((details.shipping, details.billing)):
             customer_remember_address(customer=customer, address=address)
     now = timezone.now()

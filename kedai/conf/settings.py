@@ -39,6 +39,11 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if env.bool("KEDAI_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies in front of the shop, whose X-Forwarded-For is believed when
+# rate limits look for the client's address (kedai.core.ratelimit): a count
+# ("1" for one nginx) or addresses/networks ("10.0.0.0/8,192.0.2.7").
+# Empty (the default) trusts none: the TCP peer is the client.
+KEDAI_TRUSTED_PROXIES = env("KEDAI_TRUSTED_PROXIES", default="")
 
 INSTALLED_APPS = [
     # django-unfold themes the admin; it must come before django.contrib.admin.
@@ -75,6 +80,9 @@ MIDDLEWARE = [
     # Before anything reads the path: strips /s/<token>/ and guards the
     # cookieless storefront (headers, same-origin POST check).
     "kedai.storefront.middleware.ShopperTokenMiddleware",
+    # A view that waited too long for the database answers 503 "busy, try
+    # again" instead of 500 (kedai.core.busy).
+    "kedai.core.busy.DatabaseBusyMiddleware",
     # Public (token-free) pages are the same for everyone: serve them from
     # the cache before sessions, locale and views do any work.
     "kedai.storefront.page_cache.PublicPageCacheMiddleware",
@@ -118,12 +126,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside one writer; IMMEDIATE takes the write lock
     # at BEGIN so two writers queue on busy_timeout instead of failing with
     # "database is locked" half-way through a transaction.
+    # A write waits this long for another writer's lock, then the request
+    # answers 503 "busy, try again" (kedai.core.busy).
+    _busy_seconds = env.float("KEDAI_SQLITE_BUSY_TIMEOUT", default=20.0)
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": _busy_seconds,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA busy_timeout=20000;"
+            f"PRAGMA busy_timeout={int(_busy_seconds * 1000)};"
         ),
     }
     # A file, not :memory:, so tests with threads really race.
@@ -413,9 +424,20 @@ KEDAI_DATAIO_MAX_UPLOAD_BYTES = env.int("KEDAI_DATAIO_MAX_UPLOAD_BYTES",
 KEDAI_DATAIO_MAX_ROWS = env.int("KEDAI_DATAIO_MAX_ROWS", default=200_000)
 # Exports and uploads of this many rows or more run in the background.
 KEDAI_DATAIO_BACKGROUND_ROWS = env.int("KEDAI_DATAIO_BACKGROUND_ROWS", default=10_000)
-# A backup archive uploaded for restore may be this large.
+# An uploaded XLSX workbook may unpack to this much in all (its ZIP
+# directory is checked before a byte is inflated; kedai.dataio.archives).
+KEDAI_DATAIO_MAX_XLSX_INFLATED_BYTES = env.int(
+    "KEDAI_DATAIO_MAX_XLSX_INFLATED_BYTES", default=200 * 2**20)
+# A backup archive uploaded for restore may be this large; larger ones are
+# restored on the server with manage.py shop_restore.
 KEDAI_DATAIO_MAX_BACKUP_BYTES = env.int("KEDAI_DATAIO_MAX_BACKUP_BYTES",
-                                        default=2 * 2**30)
+                                        default=512 * 2**20)
+# A backup (uploaded or given to shop_restore) may unpack to this much in all.
+KEDAI_DATAIO_MAX_BACKUP_INFLATED_BYTES = env.int(
+    "KEDAI_DATAIO_MAX_BACKUP_INFLATED_BYTES", default=4 * 2**30)
+# ZIP members (XLSX, backups) inflating to more than this many bytes per
+# compressed byte are refused as zip bombs (members over 1 MiB only).
+KEDAI_DATAIO_MAX_ZIP_RATIO = env.int("KEDAI_DATAIO_MAX_ZIP_RATIO", default=200)
 # The preview page lists this many changes (the count covers all).
 KEDAI_DATAIO_PREVIEW_ROWS = env.int("KEDAI_DATAIO_PREVIEW_ROWS", default=1000)
 

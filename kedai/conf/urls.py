@@ -9,9 +9,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from django.views.static import serve
 
 from kedai.backoffice.urls import AREAS
+from kedai.backoffice.views import sign_in_throttled
+from kedai.core.media import media_serve
 from kedai.storefront.views import errors
 
 admin.site.site_header = "Kedai back office"
@@ -19,6 +20,8 @@ admin.site.site_title = "Kedai back office"
 admin.site.index_title = "Shop administration"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The admin's sign-in shares the back office's throttle (SEC-19).
+    path("admin/login/", sign_in_throttled(admin.site.login)),
     path("admin/", admin.site.urls),
     path("office/", include("kedai.backoffice.urls")),
     path("office/", include(AREAS)),
@@ -33,9 +36,8 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 if settings.KEDAI_SERVE_MEDIA:
-    urlpatterns.insert(0, re_path(
-        r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}
-    ))
+    # nosniff, a sandboxing CSP, and anything not a picture as a download.
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", media_serve))
 
 handler404 = errors.not_found
 handler500 = errors.server_error

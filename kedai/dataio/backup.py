@@ -24,13 +24,16 @@ from pathlib import Path
 from typing import IO
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from kedai.dataio.archives import ZipLimits, zip_check
 from kedai.dataio.exceptions import DataError
 
 FORMAT_VERSION = 1
@@ -95,8 +98,26 @@ class _ExactEncoder(json.JSONEncoder):
         return super().default(o)
 
 
+# One row of a table, one line of its JSON Lines file; a longer line is
+# damage (or a bomb) and is refused before it is held in memory whole.
+MAX_LINE_BYTES = 16 * 2**20
+MAX_MANIFEST_BYTES = 2**20
+
+
+def backup_limits() -> ZipLimits:
+    """A backup holds a manifest, one file per table and every media file."""
+    inflated = settings.KEDAI_DATAIO_MAX_BACKUP_INFLATED_BYTES
+    return ZipLimits(max_members=200_000, max_inflated=inflated,
+                     max_member_inflated=inflated,
+                     max_ratio=settings.KEDAI_DATAIO_MAX_ZIP_RATIO)
+
+
 def _records(data: IO[bytes]) -> Iterator[dict]:
-    for line in data:
+    while line := data.readline(MAX_LINE_BYTES + 1):
+        if len(line) > MAX_LINE_BYTES:
+            raise DataError(_("The backup is damaged: a row is longer than "
+                              "%(size)s.") % {"size": filesizeformat(MAX_LINE_BYTES)},
+                            code="archive")
         if line.strip():
             yield json.loads(line)
 
@@ -142,7 +163,11 @@ def backup_restore(source: IO[bytes] | Path) -> dict:
         raise DataError(_("This is not a Kedai backup (not a ZIP archive)."),
                         code="archive") from None
     with archive:
+        # From the ZIP directory alone, before anything is inflated.
+        zip_check(archive, backup_limits(), what=_("The backup"))
         try:
+            if archive.getinfo("manifest.json").file_size > MAX_MANIFEST_BYTES:
+                raise ValueError("manifest too large")
             manifest = json.loads(archive.read("manifest.json"))
         except (KeyError, ValueError):
             raise DataError(_("This is not a Kedai backup (no manifest)."),
@@ -187,7 +212,8 @@ def backup_restore(source: IO[bytes] | Path) -> dict:
         for entry, name in media:
             if default_storage.exists(name):
                 default_storage.delete(name)
-            saved = default_storage.save(name, ContentFile(archive.read(entry)))
+            with archive.open(entry) as member:  # streamed, chunk by chunk
+                saved = default_storage.save(name, File(member, name=name))
             if saved != name:  # pragma: no cover - storage renamed it
                 raise DataError(_("Could not restore file %(name)s.")
                                 % {"name": name}, code="media")

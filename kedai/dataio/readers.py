@@ -25,6 +25,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from kedai.core.money import round_places
+from kedai.dataio.archives import ZipLimits, zip_check
 from kedai.dataio.cells import cell_unescape
 from kedai.dataio.exceptions import DataError
 
@@ -118,6 +119,15 @@ def _csv_rows(path: Path) -> Iterator:
                         % {"error": exc}, code="csv") from None
 
 
+def xlsx_limits() -> ZipLimits:
+    """A workbook is a handful of XML parts (a few hundred with many sheets
+    or images); what it may unpack to is a setting."""
+    inflated = settings.KEDAI_DATAIO_MAX_XLSX_INFLATED_BYTES
+    return ZipLimits(max_members=1000, max_inflated=inflated,
+                     max_member_inflated=inflated,
+                     max_ratio=settings.KEDAI_DATAIO_MAX_ZIP_RATIO)
+
+
 def _xlsx_rows(path: Path) -> Iterator:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -126,7 +136,15 @@ def _xlsx_rows(path: Path) -> Iterator:
     # and stored uploads have generated names.
     stream = path.open("rb")
     try:
+        # Sizes and ratios from the ZIP directory, before openpyxl inflates
+        # anything (it reads the shared strings whole).
+        with zipfile.ZipFile(stream) as archive:
+            zip_check(archive, xlsx_limits(), what=_("The workbook"))
+        stream.seek(0)
         book = load_workbook(stream, read_only=True, data_only=True)
+    except DataError:
+        stream.close()
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError,
             InvalidFileException) as exc:
         stream.close()

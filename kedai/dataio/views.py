@@ -166,6 +166,10 @@ def restore(request: HttpRequest) -> HttpResponseBase:
     if not form.is_valid():
         return render(request, "dataio/home.html", _context(restore_form=form),
                       status=400)
+    if form.cleaned_data["file"].size > settings.KEDAI_DATAIO_MAX_BACKUP_BYTES:
+        messages.error(request, _("The backup is too large to upload here; run "
+                                  "manage.py shop_restore on the server."))
+        return redirect("dataio:home")
     try:
         manifest = backup_restore(form.cleaned_data["file"])
     except DataError as exc:

@@ -1,5 +1,6 @@
 """Seller identity, issued documents and the MyInvois exports."""
 
+import re
 from datetime import date
 
 from django.contrib import admin, messages
@@ -115,8 +116,12 @@ class DocumentAdmin(ModelAdmin):
     def consolidated_view(self, request: HttpRequest) -> HttpResponse:
         month = request.GET.get("month", "")
         if month:
+            # Four-digit years only: a huge one overflows date arithmetic.
+            match = re.fullmatch(r"(20\d\d)-(\d\d?)", month)
             try:
-                year, number = (int(x) for x in month.split("-"))
+                if match is None:
+                    raise ValueError(month)
+                year, number = int(match[1]), int(match[2])
                 date(year, number, 1)
             except ValueError:
                 self.message_user(request, _("Choose a month as YYYY-MM."),

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from kedai.core.forms import is_reference
 from kedai.core.privacy import capability_page
 from kedai.invoicing.pdf import render_pdf
 from kedai.invoicing.selectors import document_get, document_list
@@ -37,7 +38,9 @@ def order_documents(request: HttpRequest, token: str) -> HttpResponse:
 @capability_page
 def document_download(request: HttpRequest, token: str, number: str) -> HttpResponse:
     """The PDF of one document of the order."""
-    document = document_get(order=_order(token), number=number)
+    order = _order(token)
+    document = (document_get(order=order, number=number)
+                if is_reference(number) else None)
     if document is None:
         raise Http404
     response = HttpResponse(render_pdf(document.data).content,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kedai.catalog.models import Variant
+from kedai.core.forms import IdModelChoiceField
 from kedai.reports.services import MAX_THRESHOLD
 
 
@@ -17,7 +18,7 @@ class StockFilterForm(forms.Form):
 class StockAlertForm(forms.Form):
     """One variant's own threshold; blank (or "use the shop's") removes it."""
 
-    variant = forms.ModelChoiceField(queryset=Variant.objects.all(),
+    variant = IdModelChoiceField(queryset=Variant.objects.all(),
                                      widget=forms.HiddenInput)
     threshold = forms.IntegerField(label=_("Threshold"), required=False,
                                    min_value=0, max_value=MAX_THRESHOLD)

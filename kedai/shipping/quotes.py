@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from kedai.core.forms import id_or_none
 from kedai.core.money import Money
 from kedai.customers.addressing import STATE_NAMES
 from kedai.shipping.exceptions import CarrierError
@@ -124,10 +125,9 @@ def _quotes(*, parcel: Parcel, postcode: str, state_code: str, subtotal: Money,
     quotes: list[ShippingQuote] = []
     methods = ShippingMethod.objects.filter(is_active=True).prefetch_related("bands")
     if only is not None:
-        if not only.startswith("method:") or not only[7:].isdigit():
-            methods = methods.none()
-        else:
-            methods = methods.filter(pk=int(only[7:]))
+        method_id = id_or_none(only[7:]) if only.startswith("method:") else None
+        methods = (methods.none() if method_id is None
+                   else methods.filter(pk=method_id))
     for method in methods:
         quotes.append(_method_quote(method, parcel, destination, subtotal))
     cards = RateCard.objects.filter(is_active=True).prefetch_related("bands")

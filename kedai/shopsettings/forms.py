@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kedai.catalog.models import Category, FrontPage, Product
+from kedai.core.forms import IdModelMultipleChoiceField
 from kedai.customers.addressing import (
     STATES,
     normalise_phone,
@@ -103,7 +104,7 @@ class BrandingForm(forms.ModelForm):
 class FrontPageForm(forms.ModelForm):
     """Banner, announcement, featured items and where search boxes show."""
 
-    featured_categories = forms.ModelMultipleChoiceField(
+    featured_categories = IdModelMultipleChoiceField(
         label=_("Featured categories"), required=False,
         queryset=Category.objects.filter(is_active=True).order_by("name"),
         widget=forms.CheckboxSelectMultiple)

@@ -9,6 +9,7 @@ from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 
 from kedai.catalog.search.base import SORTS
+from kedai.core.forms import IdField
 
 SORT_CHOICES = [
     ("", _("Best match")),
@@ -73,10 +74,8 @@ class ListingForm(forms.Form):
 
 
 class AddToCartForm(forms.Form):
-    variant = forms.IntegerField(required=False, min_value=1,
-                                 widget=forms.HiddenInput)
-    product = forms.IntegerField(required=False, min_value=1,
-                                 widget=forms.HiddenInput)
+    variant = IdField(required=False, widget=forms.HiddenInput)
+    product = IdField(required=False, widget=forms.HiddenInput)
     quantity = forms.IntegerField(
         label=_("Quantity"), initial=1, min_value=1,
         max_value=settings.KEDAI_CART_MAX_LINE_QUANTITY,

@@ -10,7 +10,10 @@
 * The storefront never sets a cookie; one that slips through is removed.
 * Guessing capability URLs is throttled: a client whose token URLs gave
   TOKEN_MISSES_PER_WINDOW "not found" answers gets 429 on token URLs for
-  the rest of the window (OWASP ASVS 7.2.3).
+  the rest of the window (OWASP ASVS 7.2.3). The client is its real
+  address (``client_address``, behind trusted proxies too), and a "not
+  found" under a token that exists (a stale product link in a real cart)
+  is no guess and is not counted.
 """
 
 import logging
@@ -22,11 +25,12 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from kedai.core.privacy import make_private
-from kedai.core.ratelimit import rate_limit_blocked, rate_limit_record
+from kedai.core.ratelimit import client_address, rate_limit_blocked, rate_limit_record
 from kedai.core.tokens import TOKEN_PATTERN
 
 logger = logging.getLogger(__name__)
 
+_TOKEN_IN_PATH = re.compile(rf"(?<=/){TOKEN_PATTERN}(?=/)")
 _TOKEN_PREFIX = re.compile(rf"^/s/(?P<token>{TOKEN_PATTERN})(?P<rest>/.*)$")
 # Every URL that carries a capability token (cart, checkout, order, account,
 # sign-in link, payment start/return), with or without a language prefix.
@@ -93,18 +97,42 @@ async def _async_with_prefix(chunks, prefix: str, root: str):
         yield chunk
 
 
+def _tokens_exist(path: str) -> bool:
+    """True when every token in ``path`` is one the shop issued (a cart,
+    checkout, order, sign-in or payment-return token, live or expired), so
+    a miss under it is a stale link, not a guess. Every token counts: a
+    real cart prefix must not cover a guessed order token after it. Asked
+    only after a "not found"."""
+    from kedai.cart.models import Cart
+    from kedai.checkout.models import Checkout
+    from kedai.core.tokens import token_hash
+    from kedai.customers.models import SignInToken
+    from kedai.orders.models import Order
+    from kedai.payments.models import Payment
+
+    tokens = _TOKEN_IN_PATH.findall(path)
+    stores = ((Cart, "token_hash"), (Checkout, "token_hash"), (Order, "token_hash"),
+              (SignInToken, "token_hash"), (Payment, "return_token_hash"))
+    return bool(tokens) and all(
+        any(model.objects.filter(**{field: token_hash(token)}).exists()
+            for model, field in stores)
+        for token in tokens)
+
+
 class ShopperTokenMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         capability = bool(_CAPABILITY_URL.match(request.path_info))
-        miss_key = f"token-miss:{request.META.get('REMOTE_ADDR', '')}"
+        miss_key = f"token-miss:{client_address(request)}"
+        path = request.path_info
         if capability and rate_limit_blocked(key=miss_key,
                                              limit=TOKEN_MISSES_PER_WINDOW):
             return self._too_many(request)
         response = self._handle(request)
-        if capability and response.status_code in (404, 410):
+        if (capability and response.status_code in (404, 410)
+                and not _tokens_exist(path)):
             rate_limit_record(key=miss_key, window_seconds=TOKEN_MISS_WINDOW_SECONDS)
         return response
 

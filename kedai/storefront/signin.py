@@ -3,7 +3,7 @@ sign-in step and the account sign-in page: password, or emailed link."""
 
 from django.utils.translation import gettext as _
 
-from kedai.core.ratelimit import rate_limit_exceeded
+from kedai.core.ratelimit import client_address, rate_limit_exceeded
 from kedai.customers import services as customers
 from kedai.customers.exceptions import CustomerError
 from kedai.customers.models import Customer
@@ -17,9 +17,12 @@ SIGN_INS_PER_15_MINUTES = 10
 
 def password_sign_in_allowed(request, identifier: str) -> bool:
     """Count one password attempt; False once this client or this account
-    made too many (guessing passwords)."""
-    client = request.META.get("REMOTE_ADDR", "")
-    who = identifier.strip().lower()[:254]
+    made too many (guessing passwords). The account is the customer the
+    identifier names, so trying her ID and her email share one count."""
+    client = client_address(request)
+    customer = customers.customer_find(identifier=identifier)
+    who = (f"customer:{customer.pk}" if customer is not None
+           else identifier.strip().lower()[:254])
     limit, window = SIGN_INS_PER_15_MINUTES, 900
     over_client = rate_limit_exceeded(key=f"signin:ip:{client}", limit=limit,
                                       window_seconds=window)

@@ -80,3 +80,36 @@ def test_failed_sign_ins_are_throttled_per_account(client, staff_user):
     assert other.post("/office/login/", {"username": "aisyah",
                                          "password": "pw-aisyah-2026"}
                       ).status_code == 429  # per account, from anywhere
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_shares_the_throttle(client, staff_user):
+    """Issue 13 defect 11: /admin/login/ was not throttled at all."""
+    from kedai.backoffice.views import FAILED_SIGN_INS_PER_WINDOW
+
+    staff_user.is_superuser = True
+    staff_user.save()
+    for _attempt in range(FAILED_SIGN_INS_PER_WINDOW - 2):
+        response = client.post("/admin/login/", {"username": "aisyah",
+                                                 "password": "guess"})
+        assert response.status_code == 200
+    for _attempt in range(2):  # the two pages count together
+        client.post("/office/login/", {"username": "aisyah", "password": "guess"})
+    response = client.post("/admin/login/", {"username": "aisyah",
+                                             "password": "pw-aisyah-2026"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "900"
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    other = Client(REMOTE_ADDR="10.1.2.3")
+    assert other.post("/admin/login/", {"username": "aisyah",
+                                        "password": "pw-aisyah-2026"}
+                      ).status_code == 429  # per account, from anywhere
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_still_works(client, staff_user):
+    response = client.post("/admin/login/", {"username": "aisyah",
+                                             "password": "pw-aisyah-2026"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(staff_user.pk)

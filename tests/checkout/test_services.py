@@ -135,6 +135,34 @@ def test_returning_customer_is_found_by_email():
     assert (a.number[-6:], b.number[-6:]) == ("000001", "000002")
 
 
+@pytest.mark.django_db
+def test_guest_orders_never_write_an_existing_customers_address_book():
+    """Issue 13 defect 13: a stranger knowing only Siti's email filled her
+    address book by placing guest orders."""
+    variant = make_product(variants=[{"stock": 50}]).variants.get()
+    # Given Siti's first order, which starts her address book...
+    checkout_complete(cart=cart_with((variant, 1)), details=details(),
+                      checkout_key="siti")
+    siti = Customer.objects.get(email="siti@example.my")
+    assert [a.line1 for a in siti.addresses.all()] == ["12 Jalan Ampang"]
+    # ...when a stranger places guest orders with her email...
+    for number in range(12):
+        stranger = address_clean(**{**ADDRESS, "name": "Mallory",
+                                    "line1": f"{number} Jalan Orang Lain"})
+        checkout_complete(cart=cart_with((variant, 1)),
+                          details=details(shipping=stranger, billing=stranger),
+                          checkout_key=f"stranger-{number}")
+    # ...her address book is hers alone.
+    assert [a.line1 for a in siti.addresses.all()] == ["12 Jalan Ampang"]
+    # A signed-in checkout still saves its address.
+    office = address_clean(**{**ADDRESS, "line1": "1 Jalan Pejabat"})
+    checkout_complete(cart=cart_with((variant, 1)),
+                      details=details(customer=siti, shipping=office, billing=office),
+                      checkout_key="siti-2")
+    assert {a.line1 for a in siti.addresses.all()} == {"12 Jalan Ampang",
+                                                       "1 Jalan Pejabat"}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_fifty_buyers_for_ten_in_stock():
     """50 simultaneous checkouts for 10 in stock: 10 orders, 40 sold out.

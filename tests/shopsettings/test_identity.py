@@ -99,3 +99,18 @@ def test_a_file_that_is_not_an_image_is_refused_as_logo(owner_client):
     assert response.status_code == 200
     assert "Upload a valid image" in response.content.decode()
     assert not SellerProfile.objects.exists()
+
+
+def test_the_logo_upload_refuses_svg_and_html(owner_client, settings, tmp_path):
+    """Issue 13, defect 16: only raster pictures, re-encoded."""
+    settings.MEDIA_ROOT = tmp_path
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    for name, data in (("logo.svg", svg), ("landing.html", b"<script>x</script>")):
+        response = owner_client.post(URL, {**_form(), "brand-logo":
+                                           SimpleUploadedFile(name, data)})
+        assert response.status_code != 302
+    assert not FrontPage.objects.exclude(logo="").exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    response = owner_client.post(URL, {**_form(), "brand-logo": _png()})
+    assert response.status_code == 302
+    assert FrontPage.objects.get().logo.name.endswith(".jpg")  # re-encoded

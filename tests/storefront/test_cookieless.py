@@ -202,3 +202,36 @@ def test_async_streaming_responses_keep_the_token_prefix(rf):
     chunks = asyncio.run(collect())
     assert b"".join(chunks).decode() == f"/s/{token}/cart/"
     assert get_script_prefix() == "/"
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_one_clients_bad_links_lock_out_no_one_else(shop, settings):
+    """Issue 13 defect 10: every client arrives from the proxy's address;
+    the throttle must count the address the proxy saw, and 404s under a
+    real token (a stale product link in a real cart) are no guesses."""
+    import secrets
+
+    from django.test import Client
+
+    from kedai.storefront.middleware import TOKEN_MISSES_PER_WINDOW
+
+    settings.KEDAI_TRUSTED_PROXIES = "1"
+    proxy = "10.0.0.2"
+    mallory = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.66")
+    siti = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    siti_cart = siti.post("/cart/add/", {"product": shop["kopi"].pk,
+                                         "quantity": 1})["Location"]
+    own = token_of(mallory.post("/cart/add/", {"product": shop["kopi"].pk,
+                                               "quantity": 1}))
+    # Given Mallory's stale links under his own real cart token...
+    for number in range(TOKEN_MISSES_PER_WINDOW + 1):
+        assert mallory.get(f"/s/{own}/p/gone-{number}/").status_code == 404
+    # ...which are not guesses.
+    assert mallory.get(f"/s/{own}/cart/").status_code == 200
+    # When he then guesses tokens until he is throttled (under his real
+    # cart token too: a real prefix covers no guessed token after it)...
+    for _number in range(TOKEN_MISSES_PER_WINDOW):
+        mallory.get(f"/s/{own}/order/{secrets.token_urlsafe(24)}/")
+    assert mallory.get(f"/order/{secrets.token_urlsafe(24)}/").status_code == 429
+    # ...Siti, behind the same proxy, still reaches her cart.
+    assert siti.get(siti_cart).status_code == 200

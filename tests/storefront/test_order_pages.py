@@ -75,14 +75,38 @@ def test_lookup_refuses_wrong_details(client, placed, data, message):
 
 
 def test_lookup_is_rate_limited(client, placed):
+    """Issue 13 defect 21: too many tries from one client get 429 with
+    Retry-After; the order's owner, elsewhere, still finds her order."""
+    from django.test import Client
+
     for _ in range(LOOKUPS_PER_HOUR):
         client.post("/orders/lookup/", {"number": placed.order.number,
                                         "email": "wrong@example.my"})
     response = client.post("/orders/lookup/", {"number": placed.order.number,
                                                "email": "siti@example.my"})
-    assert response.status_code == 422
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
     assert "Too many attempts" in response.content.decode()
     assert placed.token not in response.content.decode()
+    owner = Client(REMOTE_ADDR="203.0.113.7")
+    response = owner.post("/orders/lookup/", {"number": placed.order.number,
+                                              "email": "siti@example.my"})
+    assert response.status_code == 200
+    assert placed.token in response.content.decode()
+
+
+def test_lookup_of_one_number_from_many_clients_is_limited_loosely(client, placed):
+    from django.test import Client
+
+    from kedai.storefront.views.orders import FAILED_LOOKUPS_PER_NUMBER_PER_HOUR
+
+    for number in range(FAILED_LOOKUPS_PER_NUMBER_PER_HOUR):
+        Client(REMOTE_ADDR=f"10.0.{number // 250}.{number % 250}").post(
+            "/orders/lookup/", {"number": placed.order.number,
+                                "email": f"guess{number}@example.my"})
+    response = client.post("/orders/lookup/", {"number": placed.order.number,
+                                               "email": "siti@example.my"})
+    assert response.status_code == 429
 
 
 def test_lookup_from_another_site_is_refused(client, placed):

@@ -43,6 +43,7 @@ from kedai.backoffice.orders.services import (
     tracking_plan,
 )
 from kedai.core.exceptions import ApplicationError
+from kedai.core.forms import is_reference
 from kedai.core.money import Money
 from kedai.invoicing.pdf import render_pdf
 from kedai.invoicing.selectors import document_get, document_list
@@ -213,7 +214,7 @@ def _rows_text(rows: list[TrackingRow]) -> str:
 def _rows_parse(text: str) -> list[TrackingRow]:
     rows = []
     for cells in csv.reader(io.StringIO(text)):
-        if len(cells) == 4 and cells[0].isdigit():
+        if len(cells) == 4 and cells[0].isascii() and cells[0].isdigit():
             rows.append(TrackingRow(row=int(cells[0]), order_number=cells[1],
                                     carrier=cells[2], tracking=cells[3]))
     return rows
@@ -271,7 +272,7 @@ def tracking_upload_apply(request: HttpRequest) -> HttpResponse:
 
 
 def _get(number: str) -> Order:
-    order = order_get(number=number.upper())
+    order = order_get(number=number.upper()) if is_reference(number) else None
     if order is None:
         raise Http404
     return order
@@ -482,7 +483,9 @@ def order_label(request: HttpRequest, number: str) -> HttpResponse:
 @manage_orders
 def order_document(request: HttpRequest, number: str, document: str) -> HttpResponse:
     """One issued document (invoice, receipt, notice, credit note) as PDF."""
-    found = document_get(order=_get(number), number=document)
+    order = _get(number)
+    found = document_get(order=order, number=document) if is_reference(
+        document) else None
     if found is None:
         raise Http404
     return _file(render_pdf(found.data).content, "application/pdf",

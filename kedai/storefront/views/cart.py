@@ -20,6 +20,7 @@ from kedai.cart import services as cart_services
 from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
 from kedai.catalog import selectors as catalog_selectors
 from kedai.catalog.models import Product
+from kedai.core.forms import id_or_none
 from kedai.storefront.clients import mail_client
 from kedai.storefront.forms import (
     AddToCartForm,
@@ -76,10 +77,8 @@ def cart_detail(request):
     cart, missing = _cart_or_missing(request)
     if missing:
         return missing
-    highlight = request.GET.get("added")
     return _render_cart(request, cart,
-                        highlight=int(highlight) if (highlight or "").isdigit()
-                        else None)
+                        highlight=id_or_none(request.GET.get("added")))
 
 
 @csrf_exempt
@@ -130,10 +129,10 @@ def _add_failed(request, form):
     product_id = form.data.get("product")
     variant_id = form.data.get("variant")
     qs = Product.objects.filter(is_active=True)
-    if str(variant_id or "").isdigit():
-        qs = qs.filter(variants__pk=variant_id)
-    elif str(product_id or "").isdigit():
-        qs = qs.filter(pk=product_id)
+    if id_or_none(variant_id):
+        qs = qs.filter(variants__pk=id_or_none(variant_id))
+    elif id_or_none(product_id):
+        qs = qs.filter(pk=id_or_none(product_id))
     else:
         qs = qs.none()
     slug = qs.values_list("slug", flat=True).first()

@@ -17,7 +17,14 @@ def bad_request(request, exception):
 
 def server_error(request):
     # No context processors: the database may be what failed.
+    import sys
+
     from django.http import HttpResponseServerError
     from django.template import loader
 
+    from kedai.core.busy import busy_response, is_database_busy
+
+    # Called while Django handles the exception, so it is still current.
+    if is_database_busy(sys.exc_info()[1]):
+        return busy_response()
     return HttpResponseServerError(loader.get_template("500.html").render())

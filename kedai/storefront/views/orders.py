@@ -8,14 +8,24 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kedai.checkout.services import order_token
 from kedai.core.privacy import capability_page
-from kedai.core.ratelimit import rate_limit_exceeded
+from kedai.core.ratelimit import (
+    client_address,
+    rate_limit_blocked,
+    rate_limit_exceeded,
+    rate_limit_record,
+)
 from kedai.invoicing.selectors import document_list
 from kedai.orders import selectors
 from kedai.payments.selectors import payment_context
 from kedai.shipping.selectors import tracking_links
 from kedai.storefront.forms import OrderLookupForm
 
+# Lookups per client address an hour, and failed lookups of one order
+# number an hour from all clients together: high, so that strangers
+# trying emails cannot easily lock the order's owner out.
 LOOKUPS_PER_HOUR = 10
+FAILED_LOOKUPS_PER_NUMBER_PER_HOUR = 100
+LOOKUP_WINDOW_SECONDS = 3600
 
 
 @require_safe
@@ -41,28 +51,38 @@ def order_detail(request, token):
 def order_lookup(request):
     """Find an order by number and email; shows its link when both match.
 
-    Limited per client address and per order number, so neither the
-    numbers nor the emails can be guessed by trying.
+    Limited per client address (every attempt counts) and, much more
+    loosely, per order number (failures only), so neither the numbers nor
+    the emails can be guessed by trying. Over a limit: 429 and Retry-After.
     """
     form = OrderLookupForm(request.POST or None)
     link = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"]
-        client = request.META.get("REMOTE_ADDR", "")
-        if (rate_limit_exceeded(key=f"lookup:ip:{client}", limit=LOOKUPS_PER_HOUR,
-                                window_seconds=3600)
-                or rate_limit_exceeded(key=f"lookup:no:{number}",
-                                       limit=LOOKUPS_PER_HOUR, window_seconds=3600)):
+        number_key = f"lookup:no:{number}"
+        if (rate_limit_exceeded(key=f"lookup:ip:{client_address(request)}",
+                                limit=LOOKUPS_PER_HOUR,
+                                window_seconds=LOOKUP_WINDOW_SECONDS)
+                or rate_limit_blocked(key=number_key,
+                                      limit=FAILED_LOOKUPS_PER_NUMBER_PER_HOUR)):
             form.add_error(None, _("Too many attempts. Please try again in an hour."))
+            status = 429
         else:
             order = selectors.order_find(number=number,
                                          email=form.cleaned_data["email"])
             if order is None:
+                rate_limit_record(key=number_key,
+                                  window_seconds=LOOKUP_WINDOW_SECONDS)
                 form.add_error(None, _("No order matches that number and email."))
             else:
                 link = request.build_absolute_uri(reverse(
                     "storefront:order",
                     kwargs={"token": order_token(order.checkout_key)}))
-    status = 422 if form.errors else 200
-    return render(request, "storefront/order_lookup.html",
-                  {"form": form, "link": link}, status=status)
+    if form.errors and status == 200:
+        status = 422
+    response = render(request, "storefront/order_lookup.html",
+                      {"form": form, "link": link}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(LOOKUP_WINDOW_SECONDS)
+    return response

@@ -4,13 +4,14 @@ Migrates, collects static files, loads the demo catalogue once, gives the
 owner account a fresh password (printed), then runs gunicorn, the task
 worker and the gateway/carrier sandbox (``kedai.sandbox``, on PORT + 1,
 unless KEDAI_SANDBOX_URL points elsewhere) side by side until Ctrl-C,
-which stops them all.
+which stops them all. A child that exits is restarted with backoff
+(kedai.core.supervisor).
 """
 
+import logging
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import time
 
@@ -21,6 +22,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from kedai.backoffice.roles import OWNER, roles_sync
+from kedai.core.supervisor import Supervisor
+
+logger = logging.getLogger(__name__)
 
 OWNER_USERNAME = "owner"
 SWEEP_SECONDS = 300
@@ -114,40 +118,32 @@ class Command(BaseCommand):
     def _serve(self, host, port, sandbox_port):
         python = sys.executable
         # Fixed argument lists built here, no shell and no user input.
-        children = [] if sandbox_port is None else [
-            subprocess.Popen([python, "-m", "kedai.sandbox",  # noqa: S603
-                              "--host", host, "--port", str(sandbox_port)]),
-        ]
-        children += [
-            subprocess.Popen([python, "manage.py", "db_worker", "--no-reload"]),  # noqa: S603
-            subprocess.Popen([  # noqa: S603
-                python, "-m", "gunicorn", "kedai.conf.wsgi",
-                "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
-                "--worker-class", "gthread", "--timeout", "30",
-                "--log-level", "warning",
-            ]),
-        ]
-
-        def stop(*_):
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        commands = {} if sandbox_port is None else {
+            "sandbox": [python, "-m", "kedai.sandbox", "--host", host,
+                        "--port", str(sandbox_port)],
+        }
+        commands |= {
+            # db_worker that waits out a busy database instead of exiting.
+            "worker": [python, "manage.py", "task_worker", "--no-reload"],
+            "web": [python, "-m", "gunicorn", "kedai.conf.wsgi",
+                    "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
+                    "--worker-class", "gthread", "--timeout", "30",
+                    "--log-level", "warning"],
+        }
+        # A child that dies is restarted with backoff: one crash (a worker
+        # that met a locked database) must not stop the shop. Ctrl-C stops all.
+        supervisor = Supervisor(commands)  # logs each restart
+        signal.signal(signal.SIGTERM, supervisor.request_stop)
+        signal.signal(signal.SIGINT, supervisor.request_stop)
         next_sweep = 0.0
-        try:
-            # If one dies, stop the others: a shop without its worker
-            # silently stops sending mail.
-            while all(child.poll() is None for child in children):
-                if time.monotonic() >= next_sweep:
-                    self._sweep()
-                    next_sweep = time.monotonic() + SWEEP_SECONDS
-                time.sleep(0.5)
-        finally:
-            stop()
-            for child in children:
+
+        def tick():
+            nonlocal next_sweep
+            if time.monotonic() >= next_sweep:
+                next_sweep = time.monotonic() + SWEEP_SECONDS
                 try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+                    self._sweep()
+                except Exception:  # a busy database: try at the next sweep
+                    logger.exception("scheduled upkeep failed; retried later")
+
+        supervisor.run(tick)

@@ -1,0 +1,48 @@
+"""``manage.py task_worker``: django-tasks-db's ``db_worker`` that outlives
+a busy or unreachable database.
+
+``db_worker`` exits on the first "database is locked" it meets outside
+its task query (taking the write lock, recording a result), and a shop
+without its worker silently stops sending mail. This command runs the
+same worker (same options) and, when the database is busy or gone, logs
+it, waits with exponential backoff (1 s doubling to 60 s) and starts the
+loop again. Ctrl-C and SIGTERM stop it as they stop ``db_worker``.
+"""
+
+import logging
+import time
+
+from django.db import connections
+from django.db.utils import InterfaceError, OperationalError
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from kedai.core.busy import is_database_busy
+
+logger = logging.getLogger(__name__)
+
+FIRST_BACKOFF_SECONDS = 1.0
+MAX_BACKOFF_SECONDS = 60.0
+# A loop that ran this long was healthy: the next failure starts at 1 s.
+HEALTHY_RUN_SECONDS = 120.0
+
+
+class Command(DbWorkerCommand):
+    help = ("Run the background task worker; a busy or unreachable database "
+            "is waited out with backoff instead of stopping the worker.")
+
+    def handle(self, *args, **options):
+        backoff = FIRST_BACKOFF_SECONDS
+        while True:
+            started = time.monotonic()
+            try:
+                return super().handle(*args, **options)
+            except (OperationalError, InterfaceError) as exc:
+                if time.monotonic() - started > HEALTHY_RUN_SECONDS:
+                    backoff = FIRST_BACKOFF_SECONDS
+                kind = "busy" if is_database_busy(exc) else "unavailable"
+                logger.warning("database %s (%s); worker retries in %.0f s",
+                               kind, exc, backoff)
+            # A connection that failed may be unusable: start afresh.
+            connections.close_all()
+            time.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
