@@ -117,6 +117,12 @@ def payment_handle_callback(*, gateway: str, incoming: Incoming) -> Acknowledgem
 
 def _confirm_by_query(*, gateway: str, adapter, payment: Payment,
                       incoming: Incoming) -> Acknowledgement:
+    if payment.status == PaymentStatus.CAPTURED:
+        # A replay of a capture already applied: acknowledged without
+        # asking the gateway again (its status API is rate limited).
+        _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
+             payment=payment, verified=True, outcome="duplicate: already captured")
+        return adapter.callback_ack(incoming)
     try:
         outcome = payment_requery(payment=payment)
     except GatewayError as exc:
@@ -127,7 +133,7 @@ def _confirm_by_query(*, gateway: str, adapter, payment: Payment,
         raise CallbackRejected(reason, status=503) from exc
     payment.refresh_from_db()
     confirmed = not outcome.rejected and payment.status == PaymentStatus.CAPTURED
-    detail = (f"confirmed by query: {outcome.code}" if confirmed else
+    detail = (f"{outcome.code}: confirmed by the status query" if confirmed else
               f"not confirmed by the status query ({outcome.code}: {outcome.detail})")
     _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
          payment=payment, verified=True,

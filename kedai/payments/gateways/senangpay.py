@@ -125,7 +125,8 @@ class SenangPayGateway:
         /pay/callback/senangpay/."""
         transport.sandbox_dashboard(
             self.options, "senangpay", callback_url=request.callback_url,
-            return_url=request.callback_url.replace("/pay/callback/", "/pay/return/"))
+            return_url=request.callback_url.replace("/pay/callback/", "/pay/return/"),
+            hash_type=self.hash_type)
         amount = format_amount(request.amount)
         detail = clean_detail(request.description)
         fields = (
