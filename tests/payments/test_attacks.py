@@ -436,4 +436,7 @@ def test_system_check_reports_unknown_methods(settings):
     assert [m.id for m in check_payment_settings()] == ["payments.E002"]
     settings.KEDAI_PAYMENT_METHODS = ["billplz"]
     settings.KEDAI_SANDBOX_URL = ""
-    assert [m.id for m in check_payment_settings()] == ["payments.W001"]
+    # Offered on the gateway's own sandbox, with the simulator's published
+    # secrets: a warning, and the demo-secret error (13.17).
+    assert [m.id for m in check_payment_settings()] == ["payments.W001",
+                                                        "payments.E004"]
