@@ -108,11 +108,13 @@ class EasyParcelCarrier:
 
     @property
     def base_url(self) -> str:
-        # Without a configured URL, the demo and tests use the sandbox.
+        # BASE_URL, else (not live) the simulator of the demo and tests,
+        # else EasyParcel's API host (demo and live accounts share it).
         if self._base_url:
             return self._base_url
         sandbox = getattr(settings, "KEDAI_SANDBOX_URL", "")
-        return f"{sandbox.rstrip('/')}/carrier" if sandbox else ""
+        live = str(self.options.get("MODE") or "").lower() == "live"
+        return f"{sandbox.rstrip('/')}/carrier" if sandbox and not live else API_HOST
 
     @property
     def uses_oauth(self) -> bool:
