@@ -109,3 +109,15 @@ def test_a_self_signed_callback_with_the_demo_key_is_refused_when_live(
     assert Order.objects.get(pk=placed.order.pk).status == OrderStatus.AWAITING_PAYMENT
     assert Payment.objects.get().status == "pending"
     assert "published demo secret" in CallbackLog.objects.get().outcome
+
+
+@pytest.mark.django_db
+def test_the_stripe_checkout_url_keeps_its_fragment_on_the_way(gateways):
+    """Stripe's Checkout URL ends in a #fragment its page needs; the shop's
+    hand-over form keeps it (a GET form keeps its action's fragment)."""
+    placed = place_order(method="stripe")
+    page = Client().post(f"/pay/{placed.token}/start/", {"method": "stripe"})
+    assert page.status_code == 200
+    url = Payment.objects.get().redirect["url"]
+    assert "#fid" in url
+    assert f'action="{url}"' in page.content.decode()
