@@ -277,7 +277,14 @@ KEDAI_RATE_PROVIDERS = {
         "BACKEND": "kedai.shipping.carriers.easyparcel.EasyParcelCarrier",
         "OPTIONS": {
             "BASE_URL": env("KEDAI_EASYPARCEL_URL", default=""),
+            # Which EasyParcel account the token was authorised for.
+            "MODE": env("KEDAI_EASYPARCEL_MODE", default="sandbox"),
             "TOKEN": env("KEDAI_EASYPARCEL_TOKEN", default=""),
+            # OAuth 2.0 app (EasyParcel developer hub): the access token
+            # lasts 36,000 s and is refreshed with the refresh token.
+            "CLIENT_ID": env("KEDAI_EASYPARCEL_CLIENT_ID", default=""),
+            "CLIENT_SECRET": env("KEDAI_EASYPARCEL_CLIENT_SECRET", default=""),
+            "REFRESH_TOKEN": env("KEDAI_EASYPARCEL_REFRESH_TOKEN", default=""),
             "TIMEOUT": env.float("KEDAI_SHIPPING_LIVE_TIMEOUT", default=3.0),
         },
     },
@@ -294,16 +301,20 @@ KEDAI_TRACKING_URLS: dict[str, str] = {}
 
 
 # --- Payments (kedai.payments) ---------------------------------------------------
-# Online gateways, shaped like STORAGES. Empty BASE_URL = the sandbox
-# (KEDAI_SANDBOX_URL/<gateway>); the defaults are the sandbox's published
-# test credentials, never real ones: set the KEDAI_<GATEWAY>_* variables
-# from the gateway's dashboard in production. Offer a gateway to shoppers
-# by adding its code to KEDAI_PAYMENT_METHODS.
+# Online gateways, shaped like STORAGES. MODE ("live" or "sandbox",
+# KEDAI_<GATEWAY>_MODE) picks the gateway's built-in production or sandbox
+# host (docs/payments.md); in sandbox mode KEDAI_SANDBOX_URL, when set,
+# points it at Kedai's simulator instead; BASE_URL overrides both. The
+# defaults are the simulator's published test credentials, never real
+# ones: a system check refuses them outside the sandbox. Set the
+# KEDAI_<GATEWAY>_* variables from the gateway's dashboard in production.
+# Offer a gateway to shoppers by adding its code to KEDAI_PAYMENT_METHODS.
 KEDAI_PAYMENT_GATEWAYS = {
     "billplz": {
         "BACKEND": "kedai.payments.gateways.billplz.BillplzGateway",
         "OPTIONS": {
             "BASE_URL": env("KEDAI_BILLPLZ_URL", default=""),
+            "MODE": env("KEDAI_BILLPLZ_MODE", default="sandbox"),
             "API_KEY": env("KEDAI_BILLPLZ_API_KEY", default="sandbox-api-key"),
             "COLLECTION_ID": env("KEDAI_BILLPLZ_COLLECTION_ID", default="inbmmepb"),
             "X_SIGNATURE_KEY": env("KEDAI_BILLPLZ_X_SIGNATURE_KEY",
@@ -314,32 +325,42 @@ KEDAI_PAYMENT_GATEWAYS = {
         "BACKEND": "kedai.payments.gateways.ipay88.IPay88Gateway",
         "OPTIONS": {
             "BASE_URL": env("KEDAI_IPAY88_URL", default=""),
+            "MODE": env("KEDAI_IPAY88_MODE", default="sandbox"),
             "MERCHANT_CODE": env("KEDAI_IPAY88_MERCHANT_CODE", default="M00003"),
             "MERCHANT_KEY": env("KEDAI_IPAY88_MERCHANT_KEY", default="apple"),
+            # "SHA256" (spec v1.0.6) or "HMACSHA512" (OPSG v1.6.4.4).
+            "SIGNATURE_TYPE": env("KEDAI_IPAY88_SIGNATURE_TYPE", default="SHA256"),
         },
     },
     "fiuu": {
         "BACKEND": "kedai.payments.gateways.fiuu.FiuuGateway",
         "OPTIONS": {
             "BASE_URL": env("KEDAI_FIUU_URL", default=""),
+            "MODE": env("KEDAI_FIUU_MODE", default="sandbox"),
             "MERCHANT_ID": env("KEDAI_FIUU_MERCHANT_ID", default="ACME"),
             "VERIFY_KEY": env("KEDAI_FIUU_VERIFY_KEY",
                               default="f5bb0c8de146c67b44babbf4e6584cc0"),
             "SECRET_KEY": env("KEDAI_FIUU_SECRET_KEY", default="secretkey123"),
+            # Only when the "extended" vcode is turned on in Fiuu's portal.
+            "EXTENDED_VCODE": env.bool("KEDAI_FIUU_EXTENDED_VCODE", default=False),
         },
     },
     "senangpay": {
         "BACKEND": "kedai.payments.gateways.senangpay.SenangPayGateway",
         "OPTIONS": {
             "BASE_URL": env("KEDAI_SENANGPAY_URL", default=""),
+            "MODE": env("KEDAI_SENANGPAY_MODE", default="sandbox"),
             "MERCHANT_ID": env("KEDAI_SENANGPAY_MERCHANT_ID", default="534"),
             "SECRET_KEY": env("KEDAI_SENANGPAY_SECRET_KEY", default="53-784"),
+            # As chosen in senangPay's dashboard: "hmac-sha256" or "md5".
+            "HASH_TYPE": env("KEDAI_SENANGPAY_HASH_TYPE", default="hmac-sha256"),
         },
     },
     "stripe": {
         "BACKEND": "kedai.payments.gateways.stripe.StripeGateway",
         "OPTIONS": {
             "BASE_URL": env("KEDAI_STRIPE_URL", default=""),
+            "MODE": env("KEDAI_STRIPE_MODE", default="sandbox"),
             "SECRET_KEY": env("KEDAI_STRIPE_SECRET_KEY", default="sk_test_sandbox"),
             "WEBHOOK_SECRET": env("KEDAI_STRIPE_WEBHOOK_SECRET",
                                   default="whsec_sandbox"),

@@ -73,6 +73,13 @@ def payment_handle_callback(*, gateway: str, incoming: Incoming) -> Acknowledgem
         raise CallbackRejected("unknown gateway", status=404)
     try:
         result = adapter.callback_verify(incoming)
+    except (KeyError, ValueError, TypeError, AttributeError, ArithmeticError) as exc:
+        # A payload shaped like nothing the adapter knows: refused, never a 500.
+        reason = f"{gateway}: malformed callback ({type(exc).__name__})"
+        _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
+             verified=False, outcome=f"rejected: {reason}")
+        logger.warning("%s callback rejected: %s", gateway, reason)
+        raise CallbackRejected(reason) from exc
     except CallbackRejected as exc:
         _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
              verified=False, outcome=f"rejected: {exc.reason}")
@@ -85,6 +92,13 @@ def payment_handle_callback(*, gateway: str, incoming: Incoming) -> Acknowledgem
         logger.warning("%s callback for unknown payment %s/%s", gateway,
                        result.reference, result.gateway_reference)
         raise CallbackRejected("unknown payment", status=404)
+    if result.status == ResultStatus.CAPTURED and result.amount is None:
+        # A signed "paid" that names no amount (senangPay's callback, a
+        # Billplz bill with paid_amount 0): the status query, with the
+        # amount Kedai sent, decides. If it cannot answer now, the gateway
+        # is told to send the callback again.
+        return _confirm_by_query(gateway=gateway, adapter=adapter, payment=payment,
+                                 incoming=incoming)
     try:
         outcome = payment_apply_result(payment=payment, result=result,
                                        source="callback")
@@ -95,7 +109,41 @@ def payment_handle_callback(*, gateway: str, incoming: Incoming) -> Acknowledgem
     _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
          payment=payment, verified=True, outcome=f"{outcome.code}: {outcome.detail}")
     if outcome.rejected:
+        logger.warning("%s callback refused for %s: %s", gateway, payment.reference,
+                       outcome.detail)
         raise CallbackRejected(outcome.detail, status=400)
+    return adapter.callback_ack(incoming)
+
+
+def _confirm_by_query(*, gateway: str, adapter, payment: Payment,
+                      incoming: Incoming) -> Acknowledgement:
+    if payment.status == PaymentStatus.CAPTURED:
+        # A replay of a capture already applied: acknowledged without
+        # asking the gateway again (its status API is rate limited).
+        _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
+             payment=payment, verified=True, outcome="duplicate: already captured")
+        return adapter.callback_ack(incoming)
+    try:
+        outcome = payment_requery(payment=payment)
+    except GatewayError as exc:
+        reason = f"{gateway}: confirming query failed: {exc}"
+        _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
+             payment=payment, verified=True, outcome=f"rejected: {reason}")
+        logger.warning("%s callback not confirmed: %s", gateway, exc)
+        raise CallbackRejected(reason, status=503) from exc
+    payment.refresh_from_db()
+    confirmed = not outcome.rejected and payment.status == PaymentStatus.CAPTURED
+    detail = (f"{outcome.code}: confirmed by the status query" if confirmed else
+              f"not confirmed by the status query ({outcome.code}: {outcome.detail})")
+    _log(gateway=gateway, kind=CallbackLog.Kind.CALLBACK, incoming=incoming,
+         payment=payment, verified=True,
+         outcome=detail if confirmed else f"rejected: {detail}")
+    if not confirmed:
+        # A forgery, or the gateway's status API lagging behind its
+        # callback: refused, so a real gateway sends it again later.
+        logger.warning("%s callback refused for %s: %s", gateway, payment.reference,
+                       detail)
+        raise CallbackRejected(detail, status=400)
     return adapter.callback_ack(incoming)
 
 

@@ -83,7 +83,11 @@ def payment_start_view(request: HttpRequest, token: str) -> HttpResponse:
     action = redirect.url
     if redirect.method == "GET":
         fields = tuple(parse_qsl(parts.query, keep_blank_values=True))
-        action = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        # The fragment stays: a GET form keeps its action's fragment, and
+        # Stripe's Checkout URL needs it (docs.stripe.com/api/checkout/
+        # sessions/object, "url").
+        action = urlunsplit((parts.scheme, parts.netloc, parts.path, "",
+                             parts.fragment))
     response = render(request, "payments/redirect.html", {
         "redirect": redirect, "action": action, "fields": fields,
         "method": "get" if redirect.method == "GET" else "post", "order": order})

@@ -4,7 +4,10 @@ Same paths and fields as Billplz (docs/payments.md, Billplz API v3):
 ``POST /api/v3/bills`` (HTTP Basic, form fields, amount in sen),
 ``GET /api/v3/bills/<id>``, the hosted page ``/bills/<id>``, a signed
 form callback to ``callback_url`` and a signed redirect to
-``redirect_url`` with ``billplz[...]`` parameters.
+``redirect_url`` with ``billplz[...]`` parameters. As in Billplz's own
+callback example (repository ``Billplz/api_slate``,
+``source/index.html.md``, "Example Server Side Request"), a paid bill's
+callback says ``paid_amount`` "0"; Get a Bill tells the amount paid.
 """
 
 from __future__ import annotations
@@ -89,7 +92,8 @@ def callback_fields(bill: dict) -> dict[str, str]:
     fields = {
         "id": bill["id"], "collection_id": bill["collection_id"],
         "paid": "true" if bill["paid"] else "false", "state": bill["state"],
-        "amount": str(bill["amount"]), "paid_amount": str(bill["paid_amount"]),
+        # "paid_amount": "0" on a paid bill, as in Billplz's own example.
+        "amount": str(bill["amount"]), "paid_amount": "0",
         "due_at": bill["due_at"], "email": bill.get("email") or "",
         "mobile": bill.get("mobile") or "", "name": bill["name"],
         "url": bill["url"], "paid_at": bill.get("paid_at") or "",

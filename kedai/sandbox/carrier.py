@@ -24,15 +24,28 @@ drives the mode without code changes):
 
 ``GET /_sandbox/stats`` returns how many quotation requests were served,
 so tests can check that identical quotes are cached by the shop.
+
+OAuth as EasyParcel's (``source/includes/2025-09/_authentication.md``):
+``POST /oauth/token`` (HTTP Basic client id and secret;
+``grant_type=refresh_token``) issues ``ep-access-…`` tokens that expire
+after ``expires_in`` seconds (36,000, or what ``POST /_sandbox/token``
+``ttl=`` sets, so the demo and tests see one expire) and replaces the
+refresh token each time; the first refresh token is ``sandbox-refresh``.
+A quotation with an expired or unknown ``ep-access-…`` token answers 401.
+Parties may spell ``subdivision_code`` or ``subdivison_code`` (sic), as
+the 2025-09 pages have.
 A plain WSGI app without Django; mounted at ``/carrier`` by the sandbox.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import secrets
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable
 from decimal import ROUND_CEILING, Decimal, InvalidOperation
 from typing import Any
@@ -55,7 +68,12 @@ SERVICES: tuple[tuple[str, str, str, str, str, str, str, str], ...] = (
 )
 
 _lock = threading.Lock()
-_stats = {"quotations": 0}
+_stats = {"quotations": 0, "token_refreshes": 0}
+TOKEN_TTL = 36000  # seconds, as EasyParcel's tokens
+FIRST_REFRESH_TOKEN = "sandbox-refresh"  # noqa: S105 - the sandbox's, public
+_tokens: dict[str, float] = {}  # access token -> expiry (time.time())
+_refresh_tokens = {FIRST_REFRESH_TOKEN}
+_token_ttl = [TOKEN_TTL]
 
 StartResponse = Callable[..., Any]
 
@@ -65,6 +83,10 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
     if path == "/_sandbox/stats" and method == "GET":
         with _lock:
             return _json(start_response, "200 OK", dict(_stats))
+    if path == "/_sandbox/token" and method == "POST":
+        return _set_token_ttl(environ, start_response)
+    if path == "/oauth/token" and method == "POST":
+        return _token(environ, start_response)
     if path != QUOTATIONS_PATH:
         return _json(start_response, "404 Not Found",
                      {"status_code": 404, "message": "Not Found"})
@@ -77,6 +99,12 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
     if not token:
         return _json(start_response, "401 Unauthorized",
                      {"status_code": 401, "message": "Unauthenticated."})
+    if token.startswith("ep-access-"):
+        with _lock:
+            expiry = _tokens.get(token)
+        if expiry is None or expiry <= time.time():
+            return _json(start_response, "401 Unauthorized",
+                         {"status_code": 401, "message": "Unauthenticated."})
     mode, delay = _mode(environ, token)
     if mode == "slow":
         time.sleep(delay)
@@ -107,6 +135,55 @@ def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[byte
         "message": f"{ok} requests success, {len(data) - ok} request error.",
         "data": data,
     })
+
+
+def _form(environ: dict[str, Any]) -> dict[str, str]:
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length).decode() if length else ""
+    return dict(urllib.parse.parse_qsl(body))
+
+
+def _token(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    scheme, _sep, encoded = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
+    try:
+        client_id, _colon, secret = base64.b64decode(encoded).decode().partition(":")
+    except ValueError:
+        client_id = secret = ""
+    if scheme.lower() != "basic" or not client_id or not secret:
+        return _json(start_response, "401 Unauthorized",
+                     {"error": "invalid_client"})
+    form = _form(environ)
+    with _lock:
+        known = form.get("refresh_token") in _refresh_tokens
+        if form.get("grant_type") != "refresh_token" or not known:
+            return _json(start_response, "400 Bad Request", {"error": "invalid_grant"})
+        _refresh_tokens.discard(form["refresh_token"])
+        access, refresh = "ep-access-" + secrets.token_hex(12), \
+            "ep-refresh-" + secrets.token_hex(12)
+        ttl = _token_ttl[0]
+        _tokens[access] = time.time() + ttl
+        _refresh_tokens.add(refresh)
+        _stats["token_refreshes"] += 1
+    return _json(start_response, "200 OK", {
+        "token_type": "Bearer", "expires_in": ttl, "access_token": access,
+        "refresh_token": refresh, "refresh_token_expires_in": 31557600})
+
+
+def _set_token_ttl(environ: dict[str, Any],
+                   start_response: StartResponse) -> list[bytes]:
+    """``ttl``: lifetime of tokens issued from now on; ``reset=1`` also
+    forgets every token and restores the first refresh token."""
+    form = _form(environ)
+    with _lock:
+        if form.get("ttl"):
+            _token_ttl[0] = max(1, int(float(form["ttl"])))
+        if form.get("reset"):
+            _tokens.clear()
+            _refresh_tokens.clear()
+            _refresh_tokens.add(FIRST_REFRESH_TOKEN)
+            _stats["token_refreshes"] = 0
+            _token_ttl[0] = int(form.get("ttl") or TOKEN_TTL)
+    return _json(start_response, "200 OK", {"ttl": _token_ttl[0]})
 
 
 def requests_served() -> int:
@@ -147,6 +224,11 @@ def _decimal(value: object) -> Decimal:
     return result
 
 
+def _subdivision(info: dict[str, Any]) -> Any:
+    # The corrected spelling first, then the one the 2025-09 pages had.
+    return info.get("subdivision_code") or info.get("subdivison_code")
+
+
 def _answer(shipment: Any, currency: str, *, refused: bool) -> dict[str, Any]:
     errors: list[str] = []
     if not isinstance(shipment, dict):
@@ -157,8 +239,10 @@ def _answer(shipment: Any, currency: str, *, refused: bool) -> dict[str, Any]:
         if not isinstance(info, dict):
             errors.append(f"The {party} field is required")
             continue
-        for field in ("postcode", "subdivison_code", "country"):
-            if not info.get(field):
+        for field in ("postcode", "subdivision_code", "country"):
+            value = (_subdivision(info) if field == "subdivision_code"
+                     else info.get(field))
+            if not value:
                 errors.append(f"The {party} {field} field is required")
     try:
         weight = _decimal(shipment.get("weight"))
@@ -180,8 +264,8 @@ def _answer(shipment: Any, currency: str, *, refused: bool) -> dict[str, Any]:
         return {"status": "error", "input": shipment, "errors": errors}
     volumetric = (dims[0] * dims[1] * dims[2] / 5000) if len(dims) == 3 else Decimal(0)
     kg = max(weight, volumetric).to_integral_value(rounding=ROUND_CEILING) or Decimal(1)
-    crossing = ((shipment["sender"]["subdivison_code"] in EAST_MALAYSIA)
-                != (shipment["receiver"]["subdivison_code"] in EAST_MALAYSIA))
+    crossing = ((_subdivision(shipment["sender"]) in EAST_MALAYSIA)
+                != (_subdivision(shipment["receiver"]) in EAST_MALAYSIA))
     quotations = []
     for (courier_id, courier_name, service_id, service_name, first, extra,
          east, duration) in SERVICES:

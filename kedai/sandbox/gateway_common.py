@@ -101,8 +101,12 @@ def auto_post(url: str, fields: Iterable[tuple[str, str]], title: str) -> Respon
                        "<script>document.forms[0].submit()</script>")
 
 
-def decision_form(action: str, summary: str) -> str:
-    """Approve / decline / cancel buttons and the callback mode."""
+def decision_form(action: str, summary: str,
+                  extra: tuple[tuple[str, str], ...] = ()) -> str:
+    """Approve / decline / cancel buttons (and ``extra`` (value, label)
+    buttons) and the callback mode."""
+    buttons = "".join(f" <button name=decision value={html.escape(value)}>"
+                      f"{html.escape(label)}</button>" for value, label in extra)
     return (f"<p>{summary}</p><form method=post action=\"{html.escape(action)}\">"
             "<fieldset><legend>Callback to the shop</legend>"
             "<label><input type=radio name=callback value=normal checked> "
@@ -113,7 +117,7 @@ def decision_form(action: str, summary: str) -> str:
             "</fieldset>"
             "<button name=decision value=approve>Approve</button> "
             "<button name=decision value=decline>Decline</button> "
-            "<button name=decision value=cancel>Cancel</button></form>")
+            f"<button name=decision value=cancel>Cancel</button>{buttons}</form>")
 
 
 def new_id(prefix: str = "", length: int = 8) -> str:

@@ -6,7 +6,10 @@ Spec (MT) v1.0.6): the browser posts the signed request to
 response to the BackendURL (server to server, successful payments only,
 expecting ``RECEIVEOK``; it re-posts up to 3 times otherwise) and sends
 the browser to the ResponseURL with the same fields. ``POST
-/epayment/enquiry.asp`` is the re-query.
+/epayment/enquiry.asp`` is the re-query ("Payment Pending" while the
+shopper has opened the page but not paid). Requests signed with
+``SignatureType`` SHA256 or HMACSHA512 (OPSG v1.6.4.4) are answered with
+the same type.
 """
 
 from __future__ import annotations
@@ -39,8 +42,13 @@ def entry(request: Request) -> Response:
     if key is None:
         return page("Invalid parameters", "<p>Unknown MerchantCode.</p>",
                     "400 Bad Request")
+    signature_type = form.get("SignatureType", "SHA256").upper()
+    if signature_type not in ("SHA256", "HMACSHA512"):
+        return page("Invalid parameters", "<p>SignatureType not supported.</p>",
+                    "400 Bad Request")
     expected = request_signature(key, form["MerchantCode"], form.get("RefNo", ""),
-                                 form.get("Amount", ""), form.get("Currency", ""))
+                                 form.get("Amount", ""), form.get("Currency", ""),
+                                 signature_type)
     if form.get("Signature", "").lower() != expected:
         return page("Invalid parameters", "<p>Signature not match.</p>",
                     "400 Bad Request")
@@ -75,7 +83,8 @@ def response_fields(payment: dict) -> list[tuple[str, str]]:
     ]
     fields.append(("Signature", response_signature(
         key, payment["MerchantCode"], payment["PaymentId"], payment["RefNo"],
-        payment["Amount"], payment["Currency"], payment["Status"])))
+        payment["Amount"], payment["Currency"], payment["Status"],
+        payment.get("SignatureType", "SHA256").upper())))
     return fields
 
 
@@ -117,8 +126,10 @@ def enquiry(request: Request) -> Response:
     if form.get("MerchantCode") not in MERCHANTS or not form.get("RefNo"):
         return text_response("Invalid parameters")
     payment = app.payments.get(form["RefNo"])
-    if payment is None or not payment["Status"]:
+    if payment is None:
         return text_response("Record not found")
+    if not payment["Status"]:
+        return text_response("Payment Pending")
     if form.get("Amount", "").replace(",", "") != payment["Amount"].replace(",", ""):
         return text_response("Incorrect amount")
     return text_response("00" if payment["Status"] == "1" else "Payment fail")

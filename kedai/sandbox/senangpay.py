@@ -1,10 +1,15 @@
-"""senangPay simulator: payment form, HMAC-SHA256 hashes, status query.
+"""senangPay simulator: payment form, HMAC-SHA256 or MD5 hashes, status query.
 
-Same fields as senangPay (docs/payments.md): the browser posts the
-hashed form to ``/payment/<merchant ID>``; the result goes to the return
-and callback URLs of the merchant dashboard (``/_sandbox/dashboard``
-here) with ``status_id``, ``order_id``, ``transaction_id``, ``msg`` and
-``hash``; ``GET /apiv1/query_order_status`` answers JSON.
+Same fields and quirks as senangPay (docs/payments.md): the browser posts
+the hashed form to ``/payment/<merchant ID>``; the result goes to the
+return and callback URLs of the merchant dashboard (``/_sandbox/dashboard``
+here, which also holds the hash type, ``hmac-sha256`` or ``md5``) with
+``status_id`` (1 paid, 0 failed, 2 pending authorisation), ``order_id``,
+``transaction_id``, ``msg`` and ``hash``; ``GET
+/apiv1/query_order_status`` answers JSON without an amount, as documented
+(repository ``senangpay/api_catalog``). A payment left pending ("Pending"
+button) is settled by ``POST /_sandbox/settle`` (order_id, outcome
+paid|failed) without a callback: only a status query learns of it.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ def pay(request: Request) -> Response:
     if secret is None:
         return page("Invalid merchant", "", "400 Bad Request")
     expected = request_hash(secret, form.get("detail", ""), form.get("amount", ""),
-                            form.get("order_id", ""))
+                            form.get("order_id", ""), _hash_type())
     if form.get("hash", "").lower() != expected:
         return page("Invalid hash", "<p>The payment request is not valid.</p>",
                     "400 Bad Request")
@@ -51,8 +56,12 @@ def pay(request: Request) -> Response:
         app.payments[token] = record
     summary = html.escape(f"{form.get('detail', '').replace('_', ' ')} — RM"
                           f"{form.get('amount')}")
-    return page("senangPay payment", decision_form(f"{request.base}/decide/{token}",
-                                                   summary))
+    return page("senangPay payment", decision_form(
+        f"{request.base}/decide/{token}", summary, extra=(("pending", "Pending"),)))
+
+
+def _hash_type() -> str:
+    return app.dashboard.get("hash_type") or "hmac-sha256"
 
 
 def result_fields(record: dict) -> dict[str, str]:
@@ -60,7 +69,8 @@ def result_fields(record: dict) -> dict[str, str]:
     fields = {"status_id": record["status_id"], "order_id": record["order_id"],
               "transaction_id": record["transaction_id"], "msg": record["msg"]}
     fields["hash"] = response_hash(secret, fields["status_id"], fields["order_id"],
-                                   fields["transaction_id"], fields["msg"])
+                                   fields["transaction_id"], fields["msg"],
+                                   _hash_type())
     return fields
 
 
@@ -68,12 +78,13 @@ def decide(request: Request) -> Response:
     record = app.payments.get(request.match["token"])  # type: ignore[index]
     if record is None:
         return page("Session expired", "", "404 Not Found")
-    approved = request.form.get("decision") == "approve"
+    decision = request.form.get("decision")
+    status_id, msg = {"approve": ("1", "Payment_was_successful"),
+                      "pending": ("2", "Payment_is_pending_authorisation")}.get(
+        decision or "", ("0", "Payment_was_failed"))
     with app.lock:
-        record.update(status_id="1" if approved else "0",
-                      transaction_id=str(secrets.randbelow(9 * 10**13) + 10**13),
-                      msg="Payment_was_successful" if approved
-                      else "Payment_was_failed")
+        record.update(status_id=status_id, msg=msg,
+                      transaction_id=str(secrets.randbelow(9 * 10**13) + 10**13))
     fields = result_fields(record)
     # senangPay always sends the callback (even without a breakdown).
     app.deliver(app.dashboard.get("callback_url", ""),
@@ -90,19 +101,34 @@ def query_order_status(request: Request) -> Response:
     query = request.query
     secret = MERCHANTS.get(query.get("merchant_id", ""))
     if secret is None or query.get("hash", "").lower() != query_hash(
-            secret, query["merchant_id"], query.get("order_id", "")):
+            secret, query["merchant_id"], query.get("order_id", ""), _hash_type()):
         return json_response({"status": False, "msg": "Invalid hash", "data": []})
     record = app.payments.get(query.get("order_id", ""))
     if record is None or not record["status_id"]:
         return json_response({"status": True, "msg": "Query Success", "data": []})
+    # No amount: the documented reply does not carry one.
     return json_response({"status": True, "msg": "Query Success", "data": [{
         "payment_info": {
             "transaction_reference": record["transaction_id"],
-            "status": "paid" if record["status_id"] == "1" else "failed",
-            "amount": record["amount"], "payment_mode": "fpx",
+            "status": {"1": "paid", "2": "pending"}.get(record["status_id"],
+                                                         "failed"),
+            "payment_mode": "fpx",
         }}]})
+
+
+def settle(request: Request) -> Response:
+    """A pending authorisation ends (paid or failed); no callback is sent."""
+    record = app.payments.get(request.form.get("order_id", ""))
+    if record is None or record["status_id"] != "2":
+        return json_response({"error": "no pending payment"}, "404 Not Found")
+    paid = request.form.get("outcome", "paid") == "paid"
+    with app.lock:
+        record.update(status_id="1" if paid else "0",
+                      msg="Payment_was_successful" if paid else "Payment_was_failed")
+    return json_response({"status_id": record["status_id"]})
 
 
 app.route("POST", r"/payment/(?P<merchant>\w+)", pay)
 app.route("POST", r"/decide/(?P<token>\w+)", decide)
 app.route("GET", r"/apiv1/query_order_status", query_order_status)
+app.route("POST", r"/_sandbox/settle", settle)

@@ -6,7 +6,10 @@ Bearer secret key, ``Idempotency-Key``): ``POST /v1/checkout/sessions``,
 ``GET /v1/checkout/sessions/<id>``, ``POST /v1/refunds``. Webhook events
 go to the endpoint set in the dashboard (``/_sandbox/dashboard``,
 ``webhook_url``) with a ``Stripe-Signature: t=…,v1=…`` header:
-HMAC-SHA256 of ``t.body`` with the endpoint secret.
+HMAC-SHA256 of ``t.body`` with the endpoint secret. As Stripe's own,
+the session's ``url`` ends in a ``#fragment`` the Checkout page needs
+(docs.stripe.com/api/checkout/sessions/object): the page refuses to show
+the payment form when a shop dropped it.
 """
 
 from __future__ import annotations
@@ -105,7 +108,8 @@ def _create_session(request: Request) -> Response:
         "payment_intent": None, "payment_status": "unpaid", "status": "open",
         "success_url": params.get("success_url"),
         "cancel_url": params.get("cancel_url"),
-        "url": f"{request.base}/pay/{session_id}", "livemode": False,
+        "url": f"{request.base}/pay/{session_id}#{new_id('fid', 32)}",
+        "livemode": False,
     }
     with app.lock:
         app.payments[session_id] = session
@@ -129,7 +133,12 @@ def session_page(request: Request) -> Response:
         return page("Session not open", "", "404 Not Found")
     summary = html.escape(f"{session['currency'].upper()} "
                           f"{session['amount_total'] / 100:.2f}")
-    return page("Stripe Checkout", decision_form(request.base + request.path, summary))
+    form = decision_form(request.base + request.path, summary)
+    # Stripe's page reads its configuration from the URL's fragment.
+    check = ("<script>if (!location.hash) { document.body.innerHTML = "
+             "'<h1>Something went wrong</h1><p>The page address is incomplete "
+             "(its #fragment was dropped).</p>'; }</script>")
+    return page("Stripe Checkout", form + check)
 
 
 def event_body(event_type: str, session: dict) -> bytes:

@@ -269,3 +269,27 @@ class ShipmentParcel(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_number
+
+
+class CarrierToken(models.Model):
+    """A carrier API's OAuth tokens, shared by every process.
+
+    EasyParcel's access token lasts 36,000 s and is renewed with the
+    refresh token (which may itself be replaced at each refresh), so the
+    current pair lives here, not in settings. ``last_error`` is the last
+    failed refresh, shown to the owner until a refresh succeeds.
+    """
+
+    carrier = models.CharField(max_length=40, unique=True)
+    access_token = models.TextField(blank=True, default="")
+    refresh_token = models.TextField(blank=True, default="")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True, default="")
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["carrier"]
+
+    def __str__(self) -> str:
+        return f"{self.carrier} token"

@@ -43,12 +43,14 @@ def payment_codes_offered(codes: Iterable[str]) -> list[str]:
 
 def gateway_options(code: str, options: Mapping[str, Any]) -> dict[str, Any]:
     """The OPTIONS a gateway adapter gets: as configured, except that a
-    gateway switched to the sandbox gets no BASE_URL (the adapters then
-    talk to KEDAI_SANDBOX_URL)."""
+    gateway switched to the sandbox gets MODE "sandbox" and no BASE_URL
+    (the adapters then talk to KEDAI_SANDBOX_URL, or the gateway's own
+    sandbox host)."""
     result = dict(options)
     switch = PaymentMethodSwitch.objects.filter(code=code).first()
     if switch is not None and switch.sandbox:
         result["BASE_URL"] = ""
+        result["MODE"] = "sandbox"
     return result
 
 
@@ -62,13 +64,14 @@ def mask_secret(value: object) -> str:
 
 
 _SANDBOX_HOST_WORDS = ("sandbox", "staging", "test", "127.0.0.1", "localhost")
-_NOT_SECRET = frozenset({"BASE_URL", "PAYMENT_METHOD_TYPES", "TIMEOUT"})
+_NOT_SECRET = frozenset({"BASE_URL", "PAYMENT_METHOD_TYPES", "TIMEOUT", "MODE",
+                         "HASH_TYPE", "SIGNATURE_TYPE", "API_URL"})
 
 
 def base_url_is_sandbox(base_url: str, options: Mapping[str, Any]) -> bool:
     """Whether a gateway configured with ``options`` talks to a sandbox."""
     if not base_url:
-        return True
+        return str(options.get("MODE") or "sandbox").lower() != "live"
     if any(word in base_url.lower() for word in _SANDBOX_HOST_WORDS):
         return True
     secret = str(options.get("SECRET_KEY", ""))
@@ -131,18 +134,35 @@ def payment_method_rows() -> list[PaymentMethodRow]:
             label = str(_("Adapter not found: %(backend)s")
                         % {"backend": conf.get("BACKEND", "")})
         configured_url = str(options.get("BASE_URL") or "")
+        live_mode = str(options.get("MODE") or "").lower() == "live"
         sandbox_switch = bool(switch and switch.sandbox)
-        effective_url = "" if sandbox_switch else configured_url
+        effective = gateway_options(code, options)
+        effective_url = str(effective.get("BASE_URL") or "")
+        shown_url = effective_url or _built_in_url(conf, code, effective)
         rows.append(PaymentMethodRow(
             code=code, label=label, online=True, listed=code in listed,
             configured=True, enabled=enabled, sandbox_switch=sandbox_switch,
-            sandbox=base_url_is_sandbox(effective_url, options),
-            base_url=effective_url or str(_("sandbox (KEDAI_SANDBOX_URL)")),
-            live_possible=bool(configured_url),
+            sandbox=base_url_is_sandbox(effective_url, effective),
+            base_url=shown_url,
+            live_possible=bool(configured_url) or live_mode,
             credentials=[(name, mask_secret(value))
                          for name, value in options.items()
                          if name not in _NOT_SECRET and isinstance(value, str)]))
     return rows
+
+
+def _built_in_url(conf: Mapping[str, Any], code: str,
+                  options: Mapping[str, Any]) -> str:
+    """Where a gateway without BASE_URL talks to (its MODE's built-in host,
+    or the simulator)."""
+    from kedai.payments.exceptions import GatewayError
+    from kedai.payments.gateways import transport
+
+    try:
+        hosts = getattr(import_string(conf["BACKEND"]), "hosts", None)
+        return transport.base_url(options, code, hosts)
+    except (ImportError, KeyError, GatewayError):
+        return str(_("sandbox (KEDAI_SANDBOX_URL)"))
 
 
 # --- Document numbers ---------------------------------------------------------------

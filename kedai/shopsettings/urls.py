@@ -10,6 +10,7 @@ urlpatterns = [
     path("shipping/", views.shipping, name="shipping"),
     path("payments/", views.payments, name="payments"),
     path("payments/<slug:code>/", views.payment_switch, name="payment_switch"),
+    path("go-live/", views.golive, name="golive"),
     path("numbering/", views.numbering, name="numbering"),
     path("emails/", views.emails, name="emails"),
     path("emails/<slug:event>/", views.email_edit, name="email_edit"),

@@ -32,6 +32,7 @@ from kedai.shopsettings.forms import (
     PaymentSwitchForm,
     SellerProfileForm,
 )
+from kedai.shopsettings.golive import golive_report
 from kedai.shopsettings.models import EmailEvent, NumberingStart
 from kedai.shopsettings.preview import email_preview
 from kedai.shopsettings.selectors import (
@@ -123,6 +124,13 @@ def payments(request: HttpRequest) -> HttpResponse:
     return render(request, "shopsettings/payments.html", {
         "rows": payment_method_rows(),
         "sandbox_url": settings.KEDAI_SANDBOX_URL})
+
+
+@manage
+def golive(request: HttpRequest) -> HttpResponse:
+    """The go-live check (also ``manage.py golive_check``): read only."""
+    report = golive_report()
+    return render(request, "shopsettings/golive.html", {"report": report})
 
 
 @manage

@@ -13,6 +13,10 @@ https://www.billplz.com/api), summarised in docs/payments.md:
   flattened, ``billplz[id]`` → ``billplzid``), sorted case-insensitively,
   joined with ``|``, HMAC-SHA256 with the X Signature Key, hex.
 * Status: ``GET /api/v3/bills/{id}`` (the "Get a Bill" re-query).
+* Hosts: ``www.billplz.com`` (live), ``www.billplz-sandbox.com`` (sandbox).
+* A paid bill may say ``paid_amount`` 0 (as in Billplz's own callback and
+  Get-a-Bill examples): it is judged by ``amount``, and a callback saying
+  so is confirmed by the Get-a-Bill re-query before it is applied.
 
 Billplz has no refund API in v3: refunds are manual.
 """
@@ -23,6 +27,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -40,6 +45,9 @@ from kedai.payments.ports import (
 )
 
 _NESTED = re.compile(r"^(\w+)\[(\w+)\]$")
+HOSTS = {"live": "https://www.billplz.com", "sandbox": "https://www.billplz-sandbox.com"}
+# Billplz's own published example X Signature Key: the simulator's.
+DEMO_SECRETS = {"X_SIGNATURE_KEY": "S-s7b4yWpp9h7rrkNM1i3Z_g"}
 
 
 def x_signature_source(data: Mapping[str, str]) -> str:
@@ -65,6 +73,12 @@ def to_sen(amount: Money) -> int:
     return int(quantize(amount.amount, amount.currency) * 100)
 
 
+def _paid_amount(bill: Mapping[str, Any]) -> str:
+    """The bill's paid_amount in sen, "" when absent or 0."""
+    value = str(bill.get("paid_amount") or "").strip()
+    return "" if value in ("", "0") else value
+
+
 def from_sen(value: str, currency: str = "MYR") -> Money:
     if not str(value).isdigit():
         raise CallbackRejected(f"billplz: amount {value!r} is not whole sen")
@@ -76,6 +90,9 @@ class BillplzGateway:
 
     label = "Billplz (FPX online banking, cards)"
     min_query_interval = 60  # Get-a-Bill is rate limited; do not poll
+    hosts = HOSTS
+    demo_secrets = DEMO_SECRETS
+    required_options = ("API_KEY", "COLLECTION_ID", "X_SIGNATURE_KEY")
 
     def __init__(self, code: str, options: Mapping[str, Any]) -> None:
         self.code = code
@@ -86,7 +103,7 @@ class BillplzGateway:
         self.timeout = float(options.get("TIMEOUT", transport.DEFAULT_TIMEOUT))
 
     def _url(self, path: str) -> str:
-        return transport.base_url(self.options, "billplz") + path
+        return transport.base_url(self.options, "billplz", HOSTS) + path
 
     def payment_create(self, request: PaymentRequest) -> Redirect:
         """Create a bill; the shopper pays at its ``url``. No money moves."""
@@ -114,12 +131,15 @@ class BillplzGateway:
     def _verify(self, data: Mapping[str, str], signature: str) -> None:
         if not signature:
             raise CallbackRejected("billplz: missing x_signature", status=403)
+        transport.refuse_demo_secrets(self.options, "billplz", DEMO_SECRETS)
         expected = x_signature(data, self.signature_key)
         if not hmac.compare_digest(expected, signature.lower()):
             raise CallbackRejected("billplz: x_signature does not match", status=403)
 
     def callback_verify(self, incoming: Incoming) -> PaymentResult:
-        """Verify a callback's X-Signature and read the bill from it."""
+        """Verify a callback's X-Signature and read the bill from it. A
+        paid bill without a paid_amount gives no amount: the caller
+        confirms it with Get a Bill."""
         data = incoming.data
         self._verify(data, data.get("x_signature", ""))
         for name in ("id", "collection_id", "paid", "state", "amount"):
@@ -127,13 +147,18 @@ class BillplzGateway:
                 raise CallbackRejected(f"billplz: callback without {name}")
         if data["collection_id"] != self.collection_id:
             raise CallbackRejected("billplz: bill of another collection")
-        return self._result(data)
+        result = self._result(data)
+        if result.status == ResultStatus.CAPTURED and not _paid_amount(data):
+            return replace(result, amount=None)
+        return result
 
     def _result(self, bill: Mapping[str, Any]) -> PaymentResult:
         paid = str(bill.get("paid")).lower() == "true"
         if paid:
             status = ResultStatus.CAPTURED
-            amount = from_sen(str(bill.get("paid_amount") or bill["amount"]))
+            # paid_amount 0 on a paid bill (Billplz's own example): the
+            # bill's amount is what was paid.
+            amount = from_sen(str(_paid_amount(bill) or bill["amount"]))
         else:
             failed = bill.get("transaction_status") == "failed"
             deleted = bill.get("state") == "deleted"
@@ -142,7 +167,7 @@ class BillplzGateway:
             amount = from_sen(str(bill["amount"]))
         return PaymentResult(status=status, gateway_reference=str(bill["id"]),
                              transaction_id=str(bill.get("transaction_id") or ""),
-                             amount=amount, message=str(bill.get("state", "")))
+                             amount=amount, message=str(bill.get("state", ""))[:255])
 
     def callback_ack(self, incoming: Incoming) -> Acknowledgement:
         return Acknowledgement("OK")  # Billplz only needs HTTP 200
@@ -176,3 +201,14 @@ class BillplzGateway:
                       transaction_id: str, amount: Money,
                       refund_reference: str) -> RefundResult | None:
         return None  # API v3 has no refunds: done in the Billplz portal
+
+    def signed_test_callback(self) -> Incoming:
+        """An unpaid bill's callback signed with the configured key, for
+        the go-live self-test."""
+        data = {"id": "kedaiselftest", "collection_id": self.collection_id,
+                "paid": "false", "state": "due", "amount": "100",
+                "paid_amount": "0", "due_at": "2026-01-01",
+                "email": "selftest@example.com", "mobile": "", "name": "SELF TEST",
+                "url": "https://www.billplz.com/bills/kedaiselftest", "paid_at": ""}
+        data["x_signature"] = x_signature(data, self.signature_key)
+        return Incoming(method="POST", data=data)

@@ -18,12 +18,22 @@ summarised in docs/payments.md:
 * Status query: retrieve the Checkout Session.
 * Refunds: ``POST /v1/refunds`` against the PaymentIntent.
 
-``OPTIONS["BASE_URL"]`` (or the sandbox) becomes the client's
-``base_addresses["api"]``, Stripe's own override of the API host.
+Without ``OPTIONS["BASE_URL"]`` the client talks to Stripe's real API
+(``api.stripe.com``; test or live is the key's, ``sk_test_``/``sk_live_``);
+only the demo and the tests point it at the simulator (``BASE_URL``, or
+KEDAI_SANDBOX_URL in sandbox mode), through the client's
+``base_addresses["api"]``, Stripe's own override of the API host. The
+Checkout URL is kept exactly as Stripe returns it: its ``#fragment``
+carries what the Checkout page needs (docs.stripe.com/api/checkout/sessions
+/object, ``url``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
+import time
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -48,6 +58,10 @@ from kedai.payments.ports import (
 )
 
 WEBHOOK_TOLERANCE = 300  # seconds; the official libraries' default
+API_HOST = "https://api.stripe.com"
+HOSTS = {"live": API_HOST, "sandbox": API_HOST}
+# The simulator's secrets (never Stripe's): refused outside the sandbox.
+DEMO_SECRETS = {"SECRET_KEY": "sk_test_sandbox", "WEBHOOK_SECRET": "whsec_sandbox"}
 _EVENT_STATUS = {
     "checkout.session.async_payment_succeeded": ResultStatus.CAPTURED,
     "checkout.session.async_payment_failed": ResultStatus.FAILED,
@@ -70,7 +84,9 @@ def _session_result(session: Mapping[str, Any],
         else:
             status = ResultStatus.PENDING
     total, currency = session.get("amount_total"), session.get("currency")
-    amount = (Money(Decimal(int(total)) / 100, str(currency).upper())
+    if total is not None and not isinstance(total, int):
+        raise CallbackRejected("stripe: amount_total is not an integer")
+    amount = (Money(Decimal(total) / 100, str(currency).upper())
               if total is not None and currency else None)
     intent = session.get("payment_intent") or ""
     if not isinstance(intent, str):
@@ -87,6 +103,9 @@ class StripeGateway:
 
     label = "Stripe (cards, FPX online banking)"
     min_query_interval = 60
+    hosts = HOSTS
+    demo_secrets = DEMO_SECRETS
+    required_options = ("SECRET_KEY", "WEBHOOK_SECRET")
 
     def __init__(self, code: str, options: Mapping[str, Any]) -> None:
         require_extra("stripe", extra="stripe", needed_for="The Stripe gateway")
@@ -98,8 +117,7 @@ class StripeGateway:
         self.timeout = float(options.get("TIMEOUT", transport.DEFAULT_TIMEOUT))
 
     def _client(self) -> stripe.StripeClient:
-        api = (self.options.get("BASE_URL")
-               or transport.base_url(self.options, "stripe"))
+        api = transport.base_url(self.options, "stripe", HOSTS)
         return stripe.StripeClient(
             self.options["SECRET_KEY"], base_addresses={"api": api},
             max_network_retries=0,
@@ -142,6 +160,7 @@ class StripeGateway:
         header = incoming.headers.get("Stripe-Signature", "")
         if not header:
             raise CallbackRejected("stripe: missing Stripe-Signature", status=403)
+        transport.refuse_demo_secrets(self.options, "stripe", DEMO_SECRETS)
         try:
             event = stripe.Webhook.construct_event(
                 incoming.body, header, self.webhook_secret,
@@ -151,7 +170,10 @@ class StripeGateway:
                                    status=403) from exc
         except ValueError as exc:
             raise CallbackRejected("stripe: body is not an event") from exc
-        session = event.data.object.to_dict()
+        try:
+            session = event.data.object.to_dict()
+        except AttributeError as exc:
+            raise CallbackRejected("stripe: event without data.object") from exc
         if session.get("object") != "checkout.session" or "id" not in session:
             raise CallbackRejected(f"stripe: {event.type} not handled", status=200)
         if event.type == "checkout.session.completed":
@@ -196,3 +218,26 @@ class StripeGateway:
         return RefundResult(refund_reference=refund.id,
                             succeeded=refund.status in ("succeeded", "pending"),
                             message=str(refund.status))
+
+    def signed_test_callback(self) -> Incoming:
+        """An expired-session webhook signed with the configured webhook
+        secret now (as Stripe signs: HMAC-SHA256 of ``t.payload``), for
+        the go-live self-test."""
+        body = json.dumps({
+            "id": "evt_kedai_selftest", "object": "event",
+            "type": "checkout.session.expired",
+            "data": {"object": {"id": "cs_kedai_selftest", "object": "checkout.session",
+                                "client_reference_id": "KEDAI-SELFTEST",
+                                "status": "expired", "payment_status": "unpaid",
+                                "amount_total": 100, "currency": "myr"}}}).encode()
+        return Incoming(method="POST", data={}, body=body, headers={
+            "Stripe-Signature": webhook_signature_header(body, self.webhook_secret)})
+
+
+def webhook_signature_header(body: bytes, secret: str,
+                             timestamp: int | None = None) -> str:
+    """``t=<unix>,v1=<hex HMAC-SHA256(secret, "t." + body)>`` (Stripe's
+    webhook signature scheme, docs.stripe.com/webhooks)."""
+    moment = int(time.time()) if timestamp is None else timestamp
+    mac = hmac.new(secret.encode(), f"{moment}.".encode() + body, hashlib.sha256)
+    return f"t={moment},v1={mac.hexdigest()}"

@@ -98,9 +98,11 @@ def test_request_body_follows_the_documented_shape():
     body = json.loads(_dumps({"shipment": [
         EasyParcelCarrier()._shipment(REQUEST)]}), parse_float=D)
     assert body == {"shipment": [{
-        "sender": {"postcode": "50000", "subdivison_code": "MY-14", "country": "MY"},
-        "receiver": {"postcode": "40000", "subdivison_code": "MY-10",
-                     "country": "MY"},
+        # Both spellings the API has used (issue 11).
+        "sender": {"postcode": "50000", "subdivision_code": "MY-14",
+                   "subdivison_code": "MY-14", "country": "MY"},
+        "receiver": {"postcode": "40000", "subdivision_code": "MY-10",
+                     "subdivison_code": "MY-10", "country": "MY"},
         "weight": D("1.00"), "parcel_value": D("100.00")}]}
     # Decimals are written as bare JSON numbers, never through float.
     assert _dumps({"v": _number(D("0.10"))}) == '{"v":0.10}'
