@@ -8,6 +8,7 @@ logged with its verification result (docs/payments.md).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import asdict
 from datetime import timedelta
@@ -93,12 +94,22 @@ def payment_handle_callback(*, gateway: str, incoming: Incoming) -> Acknowledgem
                        result.reference, result.gateway_reference)
         raise CallbackRejected("unknown payment", status=404)
     if result.status == ResultStatus.CAPTURED and result.amount is None:
-        # A signed "paid" that names no amount (senangPay's callback, a
-        # Billplz bill with paid_amount 0): the status query, with the
-        # amount Kedai sent, decides. If it cannot answer now, the gateway
-        # is told to send the callback again.
-        return _confirm_by_query(gateway=gateway, adapter=adapter, payment=payment,
-                                 incoming=incoming)
+        if (payment.status == PaymentStatus.CAPTURED and result.transaction_id
+                and payment.transaction_id
+                and result.transaction_id != payment.transaction_id):
+            # A second capture of a captured attempt that names no amount:
+            # a gateway takes the attempt's whole amount, so it is recorded
+            # at that amount and flagged for the owner (issue 13, defect 4).
+            result = dataclasses.replace(result, amount=Money(payment.amount,
+                                                              payment.currency))
+        else:
+            # A signed "paid" that names no amount (senangPay's callback, a
+            # Billplz bill with paid_amount 0): the status query, with the
+            # amount Kedai sent, decides. If it cannot answer now, the
+            # gateway is told to send the callback again.
+            return _confirm_by_query(gateway=gateway, adapter=adapter,
+                                     payment=payment, incoming=incoming,
+                                     transaction_id=result.transaction_id)
     try:
         outcome = payment_apply_result(payment=payment, result=result,
                                        source="callback")
@@ -116,7 +127,7 @@ def payment_handle_callback(*, gateway: str, incoming: Incoming) -> Acknowledgem
 
 
 def _confirm_by_query(*, gateway: str, adapter, payment: Payment,
-                      incoming: Incoming) -> Acknowledgement:
+                      incoming: Incoming, transaction_id: str = "") -> Acknowledgement:
     if payment.status == PaymentStatus.CAPTURED:
         # A replay of a capture already applied: acknowledged without
         # asking the gateway again (its status API is rate limited).
@@ -144,6 +155,12 @@ def _confirm_by_query(*, gateway: str, adapter, payment: Payment,
         logger.warning("%s callback refused for %s: %s", gateway, payment.reference,
                        detail)
         raise CallbackRejected(detail, status=400)
+    if transaction_id:
+        # The signed callback names the gateway's transaction; a status
+        # query may not. Kept, so a later capture under another
+        # transaction is recognised as a second one.
+        Payment.objects.filter(pk=payment.pk, transaction_id="").update(
+            transaction_id=transaction_id[:100])
     return adapter.callback_ack(incoming)
 
 

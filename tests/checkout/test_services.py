@@ -282,21 +282,21 @@ def test_double_clicked_place_order_lands_on_the_first_order():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_second_click_waiting_on_the_cart_lock_gets_the_first_order(monkeypatch):
+def test_second_click_waiting_on_the_cart_lock_gets_the_first_order(request):
     """The interleaving of defect 2 forced: the second request has passed
     the "already placed?" look-up and waits on the cart lock while the
     first is still placing; it must come back with the first's order."""
-    from kedai.checkout import services as checkout_services
+    from kedai.core.events import subscribe, unsubscribe
+    from kedai.orders.events import OrderPlaced
 
     inside, release = threading.Event(), threading.Event()
-    real_order_placed = checkout_services.order_placed
 
-    def slow_order_placed(order):
+    def slow_subscriber(event):
         inside.set()
         assert release.wait(10)
-        real_order_placed(order)
 
-    monkeypatch.setattr(checkout_services, "order_placed", slow_order_placed)
+    subscribe(OrderPlaced, slow_subscriber)
+    request.addfinalizer(lambda: unsubscribe(OrderPlaced, slow_subscriber))
     variant = make_product(variants=[{"stock": 5}]).variants.get()
     cart = cart_with((variant, 1))
     results: dict[str, object] = {}
