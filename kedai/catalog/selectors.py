@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
 
+from kedai.catalog import versions
 from kedai.catalog.models import Category, FrontPage, Product, ProductImage, Variant
 from kedai.catalog.search import get_search_backend
 from kedai.catalog.search.base import SORTS
@@ -91,13 +92,7 @@ class Navigation:
 
 def catalog_version() -> int:
     """The current catalogue version; services.catalog_changed() bumps it."""
-    from kedai.catalog.services import CACHE_VERSION_KEY
-
-    version = cache.get(CACHE_VERSION_KEY)
-    if version is None:
-        cache.add(CACHE_VERSION_KEY, 1, timeout=None)
-        version = cache.get(CACHE_VERSION_KEY, 1)
-    return version
+    return versions.catalog_version()
 
 
 def navigation_get() -> Navigation:
