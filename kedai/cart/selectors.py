@@ -56,3 +56,32 @@ def cart_summary(*, cart: Cart) -> CartView:
 
 def cart_item_count(*, cart: Cart) -> int:
     return CartLine.objects.filter(cart=cart).aggregate(n=Sum("quantity"))["n"] or 0
+
+
+@dataclass(frozen=True)
+class CartBadge:
+    """What the header shows of a cart: items and their indicative total."""
+
+    count: int
+    total: Decimal
+
+
+def cart_badge(*, token: str) -> CartBadge:
+    """The badge of the open cart of ``token`` (one query; empty if none).
+
+    ``count`` is every unit in the cart (as the cart link says); ``total``
+    prices only what can still be bought, like the cart page's subtotal.
+    """
+    from django.db.models import DecimalField, ExpressionWrapper, F, Q
+
+    from kedai.cart.tokens import token_hash
+
+    sellable = Q(variant__is_active=True, variant__product__is_active=True,
+                 variant__stock__gt=0)
+    row = (CartLine.objects
+           .filter(cart__token_hash=token_hash(token), cart__status=Cart.Status.OPEN)
+           .aggregate(n=Sum("quantity"), total=Sum(ExpressionWrapper(
+               F("quantity") * F("variant__price"),
+               output_field=DecimalField(max_digits=14, decimal_places=2)),
+               filter=sellable)))
+    return CartBadge(row["n"] or 0, row["total"] or Decimal("0"))

@@ -57,6 +57,21 @@ def _slug_url(viewname: str, slug: str) -> str:
     return get_script_prefix() + pattern.replace(_SLUG, slug)
 
 
+@register.simple_tag(takes_context=True)
+def cart_badge(context):
+    """The cart's badge (count and total), or the mark a shared render leaves
+    for storefront.page_cache to fill in per response."""
+    from django.utils.safestring import mark_safe
+
+    from kedai.storefront.cart_badge import cart_badge_for
+
+    request = context.get("request")
+    mark = getattr(request, "cart_badge_mark", None)
+    if mark:
+        return mark_safe(mark)  # noqa: S308 - our own random HTML comment
+    return mark_safe(cart_badge_for(getattr(request, "shopper_token", None)))  # noqa: S308 - built with format_html
+
+
 @register.filter
 def product_url(slug: str) -> str:
     """``{{ product.slug|product_url }}``: the product page, keeping the token."""
