@@ -109,11 +109,25 @@ def cart_add(request):
         except CartError as exc:
             form.add_error(None, exc.message)
         else:
+            if _htmx_under_token(request):
+                return render(request, "storefront/partials/cart_added.html",
+                              {"added": True})
             url = token_url(request, token, "storefront:cart")
             nxt = form.cleaned_data["next"]
             query = {"added": line.pk, **({"next": nxt} if nxt else {})}
             return SeeOther(f"{url}?{urlencode(query)}")
+    if _htmx_under_token(request):
+        errors = [e for errs in form.errors.values() for e in errs]
+        return render(request, "storefront/partials/cart_added.html",
+                      {"added": False, "errors": errors}, status=422)
     return _add_failed(request, form)
+
+
+def _htmx_under_token(request) -> bool:
+    """An htmx add from a page of an existing cart: answer with the fragment
+    (message and badge), not a 303 and a page. The first add of a visitor
+    without a cart still redirects, to the new cart's address."""
+    return bool(request.shopper_token and request.headers.get("HX-Request"))
 
 
 def _choose_options(request, product_id):
