@@ -82,14 +82,23 @@ def test_nothing_of_one_cart_shows_on_another(client, shop, cart_token,
     assert "RM1,234.50</small>" not in second
 
 
-def test_the_cache_holds_no_token_and_no_cart(client, shop, cart_token):
+def test_the_cache_holds_no_token_and_no_cart(client, shop, cart_token,
+                                              monkeypatch):
+    stored = []
+    original = cache.set
+
+    def recording_set(key, value, *args, **kwargs):
+        stored.append((key, repr(value)))
+        return original(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", recording_set)
     client.get(f"/s/{cart_token}/c/fashion/")
     client.get(f"/s/{cart_token}/p/batik-shirt/")
-    entries = [v for k, v in cache._cache.items() if "token-page" in k]
-    assert len(entries) == 2
-    for stored in entries:
-        assert cart_token.encode() not in stored
-        assert b"RM1,234.50</small>" not in stored
+    pages = [value for key, value in stored if "token-page" in key]
+    assert len(pages) == 2
+    for value in pages:
+        assert cart_token not in value
+        assert "RM1,234.50</small>" not in value
 
 
 def test_unknown_or_expired_tokens_get_no_badge(client, shop):
