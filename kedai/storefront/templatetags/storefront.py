@@ -72,6 +72,19 @@ def cart_badge(context):
     return mark_safe(cart_badge_for(getattr(request, "shopper_token", None)))  # noqa: S308 - built with format_html
 
 
+@register.simple_tag(takes_context=True)
+def product_cards(context, products, add_url):
+    """``{% product_cards page.products add_url %}``: the cards of a grid."""
+    from kedai.storefront.cards import product_cards_html
+
+    request = context["request"]
+    query = request.GET.urlencode()
+    return product_cards_html(
+        products, product_url=product_url, add_url=add_url,
+        next_path=request.path_info + (f"?{query}" if query else ""),
+        htmx=bool(context.get("shopper_token")))
+
+
 @register.filter
 def product_url(slug: str) -> str:
     """``{{ product.slug|product_url }}``: the product page, keeping the token."""
