@@ -29,7 +29,7 @@ LISTINGS_KEY = "catalog:listings"
 
 def version_cache() -> BaseCache:
     """The cache holding version stamps (KEDAI_VERSION_CACHE_ALIAS)."""
-    return caches[getattr(settings, "KEDAI_VERSION_CACHE_ALIAS", "default")]
+    return caches[settings.KEDAI_VERSION_CACHE_ALIAS]
 
 
 def product_key(slug: str) -> str:
