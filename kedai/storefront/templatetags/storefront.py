@@ -11,6 +11,14 @@ from kedai.catalog.richtext import render_markdown
 register = template.Library()
 
 
+@register.tag
+def shared_layout(parser, token):
+    """See storefront.layout_cache."""
+    from kedai.storefront.layout_cache import shared_layout as compile_node
+
+    return compile_node(parser, token)
+
+
 @register.filter
 def markdown(text):
     """Render an owner-written Markdown description (raw HTML escaped)."""
