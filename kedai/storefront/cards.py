@@ -49,7 +49,8 @@ def product_cards_html(products: Iterable[Product], *, product_url, add_url: str
     stock_out = format_html('<p class="stock-out">{}</p>', out_of_stock)
     hx = format_html(' hx-post="{}" hx-target="find .add-status" hx-swap="innerHTML"',
                      add_url) if htmx else ""
-    status = mark_safe('<span class="add-status" role="status"></span>') if htmx else ""
+    status = (mark_safe('<span class="add-status" aria-live="polite"></span>')
+              if htmx else "")
     cards = []
     for product in products:
         price = money(product.price)

@@ -68,7 +68,7 @@ def test_htmx_add_answers_with_the_fragment(client, shop, cart_token):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Added to your cart." in html
-    assert 'id="cart-link" hx-swap-oob="true"' in html
+    assert 'id="header-cart-link" hx-swap-oob="true"' in html
     assert 'aria-label="2 items">2</span>' in html
     assert f"/s/{cart_token}/cart/" in html
     assert response["Cache-Control"] == "private, no-store"
@@ -112,3 +112,12 @@ def test_cart_page_with_the_shared_layout_equals_a_fresh_render(
     assert client.get(url).content == fresh
     assert client.get(url).content == fresh
     assert cart_token in fresh.decode() and "y" * 32 not in fresh.decode()
+
+
+def test_htmx_add_of_a_product_with_options_goes_to_its_page(client, shop,
+                                                             cart_token):
+    response = client.post(f"/s/{cart_token}/cart/add/",
+                           {"product": shop["shirt"].pk, "quantity": 1},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"/s/{cart_token}/p/batik-shirt/?choose=1"

@@ -8,7 +8,7 @@ browser's Sec-Fetch-Site/Origin headers instead.
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -134,8 +134,13 @@ def _choose_options(request, product_id):
     slug = Product.objects.filter(pk=product_id).values_list("slug", flat=True).first()
     if slug is None:
         return _add_failed(request, AddToCartForm())
-    return SeeOther(reverse("storefront:product", kwargs={"slug": slug})
-                     + "?choose=1")
+    url = reverse("storefront:product", kwargs={"slug": slug}) + "?choose=1"
+    if _htmx_under_token(request):
+        # A product with options: the shopper goes to its page to choose.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return SeeOther(url)
 
 
 def _add_failed(request, form):
