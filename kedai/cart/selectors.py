@@ -56,3 +56,52 @@ def cart_summary(*, cart: Cart) -> CartView:
 
 def cart_item_count(*, cart: Cart) -> int:
     return CartLine.objects.filter(cart=cart).aggregate(n=Sum("quantity"))["n"] or 0
+
+
+@dataclass(frozen=True)
+class CartBadge:
+    """What the header shows of a cart: items and their indicative total."""
+
+    count: int
+    total: Decimal
+
+
+# One statement written by hand: it runs for every page under a token, and
+# building the equivalent ORM aggregate cost more than the page itself.
+_BADGE_SQL = """
+SELECT l.quantity, v.price,
+       CASE WHEN v.is_active AND p.is_active AND v.stock > 0 THEN 1 ELSE 0 END
+FROM {line} l
+JOIN {cart} c ON c.id = l.cart_id
+JOIN {variant} v ON v.id = l.variant_id
+JOIN {product} p ON p.id = v.product_id
+WHERE c.token_hash = %s AND c.status = %s
+"""
+
+
+def cart_badge(*, token: str) -> CartBadge:
+    """The badge of the open cart of ``token`` (one query; empty if none).
+
+    ``count`` is every unit in the cart (as the cart link says); ``total``
+    prices only what can still be bought, like the cart page's subtotal.
+    """
+    from django.db import connection
+
+    from kedai.core.tokens import token_hash
+    from kedai.catalog.models import Variant
+
+    price_field = Variant._meta.get_field("price")
+    sql = _BADGE_SQL.format(
+        line=CartLine._meta.db_table, cart=Cart._meta.db_table,
+        variant=Variant._meta.db_table,
+        product=Variant._meta.get_field("product").related_model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token_hash(token), Cart.Status.OPEN])
+        rows = cursor.fetchall()
+    count, total = 0, Decimal("0")
+    for quantity, price, sellable in rows:
+        count += quantity
+        if sellable:
+            # SQLite hands decimals back as floats: convert as the ORM does.
+            total += price_field.to_python(price) * quantity
+    return CartBadge(count, total)

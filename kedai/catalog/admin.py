@@ -108,6 +108,7 @@ class ProductAdmin(ModelAdmin):
                     messages.error(request, _("%(name)s is not a readable image.")
                                    % {"name": image.image.name})
         services.product_refresh(product_ids=[product.pk])
+        services.catalog_changed()  # its name or slug may show anywhere
         if not product.variants.filter(weight_grams__gt=0).exists():
             messages.warning(request, _("No variant of “%(name)s” has a weight: "
                                         "shipping cannot be worked out for it.")
@@ -127,12 +128,14 @@ class ProductAdmin(ModelAdmin):
         ids = list(queryset.values_list("pk", flat=True))
         queryset.update(is_active=True)
         services.product_refresh(product_ids=ids)
+        services.catalog_changed()
 
     @admin.action(description=_("Hide selected products from the shop"))
     def make_inactive(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         queryset.update(is_active=False)
         services.product_refresh(product_ids=ids)
+        services.catalog_changed()
 
 
 @admin.register(FrontPage)

@@ -7,6 +7,7 @@ cached until the catalogue changes (services.catalog_changed).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch
 
+from kedai.catalog import versions
 from kedai.catalog.models import Category, FrontPage, Product, ProductImage, Variant
 from kedai.catalog.search import get_search_backend
 from kedai.catalog.search.base import SORTS
@@ -91,13 +93,7 @@ class Navigation:
 
 def catalog_version() -> int:
     """The current catalogue version; services.catalog_changed() bumps it."""
-    from kedai.catalog.services import CACHE_VERSION_KEY
-
-    version = cache.get(CACHE_VERSION_KEY)
-    if version is None:
-        cache.add(CACHE_VERSION_KEY, 1, timeout=None)
-        version = cache.get(CACHE_VERSION_KEY, 1)
-    return version
+    return versions.catalog_version()
 
 
 def navigation_get() -> Navigation:
@@ -197,8 +193,26 @@ def product_listing(params: ListingParams,
     """Return one page of active products matching ``params``.
 
     Two queries at most (count and page), plus the search backend's own
-    when there is text.
+    when there is text; none when the same page is cached. Pages are
+    cached for KEDAI_PAGE_CACHE_SECONDS (0: never) under the catalogue and
+    listings versions (catalog.versions), so they are shared by every
+    language, by the page, its htmx partial and every cart token, and are
+    retired by any change a listing shows.
     """
+    seconds = settings.KEDAI_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return _product_listing(params, nav)
+    stamps = versions.stamps_get([versions.CATALOG_KEY, versions.LISTINGS_KEY])
+    digest = hashlib.sha256(repr(params).encode("utf-8", "surrogateescape"))
+    key = f"catalog:listing:{stamps}:{digest.hexdigest()}"
+    page = cache.get(key)
+    if page is None:
+        page = _product_listing(params, nav)
+        cache.set(key, page, seconds)
+    return page
+
+
+def _product_listing(params: ListingParams, nav: Navigation | None) -> ProductPage:
     nav = nav or navigation_get()
     base = Product.objects.filter(is_active=True, price__isnull=False)
     if params.category_id is not None:

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, Max, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -10,16 +9,38 @@ from django.db.models.functions import Coalesce
 from kedai.catalog.images import thumbnail_from
 from kedai.catalog.models import Product, ProductImage, Variant
 from kedai.catalog.search import get_search_backend
+from kedai.catalog.versions import (
+    CATALOG_KEY as CACHE_VERSION_KEY,  # noqa: F401 - the old name
+)
+from kedai.catalog.versions import LISTINGS_KEY, catalog_bump, product_key, stamps_bump
 
-CACHE_VERSION_KEY = "catalog:version"
+# What a listing card shows that product_refresh computes; a change to any
+# of them retires the cached listings.
+_LISTED = ("price", "price_max", "in_stock", "thumbnail")
 
 
 def catalog_changed() -> None:
-    """Invalidate cached catalogue data (navigation, front page) everywhere."""
-    try:
-        cache.incr(CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(CACHE_VERSION_KEY, 2, timeout=None)
+    """Retire every cached catalogue page and the navigation, everywhere.
+
+    For edits that can show on any page (names, categories, the front page,
+    settings). Takes effect after the caller's transaction commits, so no
+    request can cache what is not committed yet (and nothing on rollback);
+    at once outside a transaction.
+    """
+    transaction.on_commit(catalog_bump)
+
+
+def catalog_products_changed(*, slugs: Iterable[str], listed: bool) -> None:
+    """Retire the cached pages of these products after commit.
+
+    ``listed``: what a listing shows changed too (price, in or out of
+    stock, thumbnail), so cached listings are retired as well.
+    """
+    keys = [product_key(slug) for slug in slugs]
+    if listed:
+        keys.append(LISTINGS_KEY)
+    if keys:
+        transaction.on_commit(lambda: stamps_bump(keys))
 
 
 def product_refresh(*, product_ids: Iterable[int]) -> None:
@@ -27,7 +48,11 @@ def product_refresh(*, product_ids: Iterable[int]) -> None:
 
     Call after any change to a product, its variants (price, stock, active)
     or images, and after category renames (the index holds category names).
-    Runs in the caller's transaction when there is one.
+    Runs in the caller's transaction when there is one. After commit, the
+    cached pages of these products are retired, and cached listings only
+    when a summary a listing shows changed (a sale that leaves a product in
+    stock at the same price leaves every listing cached). A caller that
+    changed names, slugs or visibility calls ``catalog_changed`` as well.
     """
     ids = list(product_ids)
     if not ids:
@@ -40,9 +65,12 @@ def product_refresh(*, product_ids: Iterable[int]) -> None:
         .values("thumbnail")[:1]
     )
     with transaction.atomic(savepoint=False):
+        listed, slugs = False, []
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            Product.objects.filter(pk__in=chunk).update(
+            rows = Product.objects.filter(pk__in=chunk).order_by("pk")
+            before = list(rows.values_list("slug", *_LISTED))
+            rows.update(
                 price=Subquery(active.values("product")
                                .annotate(v=Min("price")).values("v")),
                 price_max=Subquery(active.values("product")
@@ -50,8 +78,11 @@ def product_refresh(*, product_ids: Iterable[int]) -> None:
                 in_stock=Exists(active.filter(stock__gt=0)),
                 thumbnail=Coalesce(Subquery(first_thumb), Value("")),
             )
+            after = list(rows.values_list("slug", *_LISTED))
+            listed = listed or before != after
+            slugs += [row[0] for row in after]
             get_search_backend().index_products(chunk)
-    catalog_changed()
+    catalog_products_changed(slugs=slugs, listed=listed)
 
 
 def product_image_make_thumbnail(*, image: ProductImage) -> ProductImage:

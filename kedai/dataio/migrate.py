@@ -191,7 +191,7 @@ class _CatalogMigrator(Importer):
         return plan
 
     def apply(self, plan: Plan, *, actor: str) -> None:
-        from kedai.catalog.services import product_refresh
+        from kedai.catalog.services import catalog_changed, product_refresh
 
         touched = []
         for record in plan.work["records"]:
@@ -226,6 +226,7 @@ class _CatalogMigrator(Importer):
                     "stock": v.stock, "weight_grams": v.weight_grams,
                     "position": position})
         product_refresh(product_ids=touched)
+        catalog_changed()
 
 
 def _category_path(path: list[str]) -> Category:

@@ -21,6 +21,12 @@ from tests.factories import CategoryFactory, make_product
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _search_every_time(settings):
+    """Test the search itself, not the cache of listing pages."""
+    settings.KEDAI_PAGE_CACHE_SECONDS = 0
+
+
 def add(name: str, description: str = "A fine thing.", **kwargs) -> Product:
     """A product that says nothing about batik unless told to."""
     return make_product(name=name, description=description, **kwargs)

@@ -54,13 +54,17 @@ def test_navigation_tree_and_descendants():
     assert food.pk in nav.roots
 
 
-def test_navigation_is_cached_until_the_catalogue_changes(django_assert_num_queries):
+def test_navigation_is_cached_until_the_catalogue_changes(
+        django_assert_num_queries, django_capture_on_commit_callbacks):
     CategoryFactory(name="Fashion", slug="fashion")
     navigation_get()
     with django_assert_num_queries(0):
         navigation_get()
-    CategoryFactory(name="Food", slug="food")
-    catalog_changed()
+    with django_capture_on_commit_callbacks(execute=True):
+        CategoryFactory(name="Food", slug="food")
+        catalog_changed()
+        # Not before the change commits (issue 13 defect 7).
+        assert "food" not in navigation_get().by_slug
     assert "food" in navigation_get().by_slug
 
 

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kedai.catalog.models import Product
-from kedai.catalog.services import product_refresh
+from kedai.catalog.models import Product, Variant
+from kedai.catalog.services import catalog_changed, product_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -29,19 +29,65 @@ def test_second_request_is_served_from_cache_without_queries(client, shop):
     assert second["Content-Type"] == first["Content-Type"]
 
 
-def test_catalogue_change_retires_cached_pages(client, shop):
+def test_catalogue_change_retires_cached_pages(client, shop,
+                                             django_capture_on_commit_callbacks):
     assert "Batik shirt" in client.get("/c/fashion/").content.decode()
-    Product.objects.filter(pk=shop["shirt"].pk).update(name="Kemeja batik")
-    product_refresh(product_ids=[shop["shirt"].pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        Product.objects.filter(pk=shop["shirt"].pk).update(name="Kemeja batik")
+        product_refresh(product_ids=[shop["shirt"].pk])
+        catalog_changed()
     response = client.get("/c/fashion/")
     assert response.get("X-Kedai-Cache") is None
     assert "Kemeja batik" in response.content.decode()
 
 
-def test_token_pages_htmx_and_errors_are_never_cached(client, shop, cart_token):
+def test_catalogue_changes_take_effect_only_after_commit(client, shop,
+                                                         django_capture_on_commit_callbacks):
+    """Issue 13 defect 7: a request during the transaction must not cache
+    (or be denied) data that is not committed yet."""
+    client.get("/c/fashion/")
+    client.get("/p/batik-shirt/")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        Variant.objects.filter(product=shop["shirt"]).update(stock=0)
+        product_refresh(product_ids=[shop["shirt"].pk])
+        catalog_changed()
+        # Not committed yet: nothing is retired.
+        assert client.get("/c/fashion/")["X-Kedai-Cache"] == "hit"
+        assert client.get("/p/batik-shirt/")["X-Kedai-Cache"] == "hit"
+    assert callbacks
+    for callback in callbacks:
+        callback()
+    assert client.get("/c/fashion/").get("X-Kedai-Cache") is None
+    assert client.get("/p/batik-shirt/").get("X-Kedai-Cache") is None
+
+
+def test_a_sale_retires_only_what_it_changed(client, shop,
+                                             django_capture_on_commit_callbacks):
+    """Stock going down but not out retires the product's page only."""
+    shirt_m = Variant.objects.get(sku="BTK-1-M")
+    for url in ("/c/fashion/", "/p/kopi-tenom/", "/p/batik-shirt/", "/"):
+        client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        Variant.objects.filter(pk=shirt_m.pk).update(stock=2)
+        product_refresh(product_ids=[shop["shirt"].pk])
+    assert client.get("/c/fashion/")["X-Kedai-Cache"] == "hit"
+    assert client.get("/")["X-Kedai-Cache"] == "hit"
+    assert client.get("/p/kopi-tenom/")["X-Kedai-Cache"] == "hit"
+    product = client.get("/p/batik-shirt/")
+    assert product.get("X-Kedai-Cache") is None
+    assert "only 2 left" in product.content.decode()
+    # Out of stock changes what a listing shows: listings are retired too.
+    with django_capture_on_commit_callbacks(execute=True):
+        Variant.objects.filter(pk=shirt_m.pk).update(stock=0)
+        product_refresh(product_ids=[shop["shirt"].pk])
+    listing = client.get("/c/fashion/")
+    assert listing.get("X-Kedai-Cache") is None
+    assert "Out of stock" in listing.content.decode()
+    assert client.get("/p/kopi-tenom/")["X-Kedai-Cache"] == "hit"
+
+
+def test_htmx_and_errors_are_never_cached(client, shop, cart_token):
     for _ in range(2):
-        private, _ = _get(client, f"/s/{cart_token}/c/fashion/")
-        assert private.get("X-Kedai-Cache") is None
         fragment, _ = _get(client, "/c/fashion/", HTTP_HX_REQUEST="true")
         assert fragment.get("X-Kedai-Cache") is None
         missing, _ = _get(client, "/p/nope/")
@@ -72,3 +118,29 @@ def test_cache_can_be_turned_off(client, shop, settings):
     settings.KEDAI_PAGE_CACHE_SECONDS = 0
     client.get("/c/fashion/")
     assert client.get("/c/fashion/").get("X-Kedai-Cache") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_buying_the_last_unit_shows_sold_out_on_the_next_request(client, shop,
+                                                                 cart_token):
+    """The order commits, then the product's cached pages (and listings, as
+    it went out of stock) are retired: under a token too. With CACHE_URL
+    on Redis the stamps are shared, so this holds on every process."""
+    from kedai.checkout.services import checkout_complete
+    from tests.checkout.test_services import cart_with, details
+
+    kopi = shop["kopi"].variants.get()
+    Variant.objects.filter(pk=kopi.pk).update(stock=1)
+    product_refresh(product_ids=[shop["kopi"].pk])
+    token = cart_token
+    for url in ("/p/kopi-tenom/", f"/s/{token}/p/kopi-tenom/", "/c/food/"):
+        page = client.get(url)
+        assert "Out of stock" not in page.content.decode()
+        assert client.get(url)["X-Kedai-Cache"] == "hit"
+    checkout_complete(cart=cart_with((kopi, 1)), details=details(),
+                      checkout_key="last-unit")
+    for url in ("/p/kopi-tenom/", f"/s/{token}/p/kopi-tenom/"):
+        page = client.get(url)
+        assert page.get("X-Kedai-Cache") in (None, "miss")
+        assert "Out of stock" in page.content.decode()
+    assert "Out of stock" in client.get("/c/food/").content.decode()

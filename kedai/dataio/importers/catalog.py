@@ -79,10 +79,11 @@ class ProductImporter(FieldImporter):
 
     def apply(self, plan: Plan, *, actor: str) -> None:
         apply_fields(self, plan)
-        from kedai.catalog.services import product_refresh
+        from kedai.catalog.services import catalog_changed, product_refresh
 
         product_refresh(product_ids=Product.objects.filter(
             slug__in=[c.key for c in plan.changes]).values_list("pk", flat=True))
+        catalog_changed()  # names and visibility show on every listing
 
 
 def _slug_ok(value: str) -> bool:

@@ -11,6 +11,14 @@ from kedai.catalog.richtext import render_markdown
 register = template.Library()
 
 
+@register.tag
+def shared_layout(parser, token):
+    """See storefront.layout_cache."""
+    from kedai.storefront.layout_cache import shared_layout as compile_node
+
+    return compile_node(parser, token)
+
+
 @register.filter
 def markdown(text):
     """Render an owner-written Markdown description (raw HTML escaped)."""
@@ -55,6 +63,34 @@ def _slug_url(viewname: str, slug: str) -> str:
     # Slugs are [-a-zA-Z0-9_] (SlugField), so no escaping is needed.
     pattern = _slug_pattern(viewname, translation.get_language() or "")
     return get_script_prefix() + pattern.replace(_SLUG, slug)
+
+
+@register.simple_tag(takes_context=True)
+def cart_badge(context):
+    """The cart's badge (count and total), or the mark a shared render leaves
+    for storefront.page_cache to fill in per response."""
+    from django.utils.safestring import mark_safe
+
+    from kedai.storefront.cart_badge import cart_badge_for
+
+    request = context.get("request")
+    mark = getattr(request, "cart_badge_mark", None)
+    if mark:
+        return mark_safe(mark)  # noqa: S308 - our own random HTML comment
+    return mark_safe(cart_badge_for(getattr(request, "shopper_token", None)))  # noqa: S308 - built with format_html
+
+
+@register.simple_tag(takes_context=True)
+def product_cards(context, products, add_url):
+    """``{% product_cards page.products add_url %}``: the cards of a grid."""
+    from kedai.storefront.cards import product_cards_html
+
+    request = context["request"]
+    query = request.GET.urlencode()
+    return product_cards_html(
+        products, product_url=product_url, add_url=add_url,
+        next_path=request.path_info + (f"?{query}" if query else ""),
+        htmx=bool(context.get("shopper_token")))
 
 
 @register.filter

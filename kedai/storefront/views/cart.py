@@ -8,7 +8,7 @@ browser's Sec-Fetch-Site/Origin headers instead.
 from functools import wraps
 from urllib.parse import urlencode
 
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -109,19 +109,38 @@ def cart_add(request):
         except CartError as exc:
             form.add_error(None, exc.message)
         else:
+            if _htmx_under_token(request):
+                return render(request, "storefront/partials/cart_added.html",
+                              {"added": True})
             url = token_url(request, token, "storefront:cart")
             nxt = form.cleaned_data["next"]
             query = {"added": line.pk, **({"next": nxt} if nxt else {})}
             return SeeOther(f"{url}?{urlencode(query)}")
+    if _htmx_under_token(request):
+        errors = [e for errs in form.errors.values() for e in errs]
+        return render(request, "storefront/partials/cart_added.html",
+                      {"added": False, "errors": errors}, status=422)
     return _add_failed(request, form)
+
+
+def _htmx_under_token(request) -> bool:
+    """An htmx add from a page of an existing cart: answer with the fragment
+    (message and badge), not a 303 and a page. The first add of a visitor
+    without a cart still redirects, to the new cart's address."""
+    return bool(request.shopper_token and request.headers.get("HX-Request"))
 
 
 def _choose_options(request, product_id):
     slug = Product.objects.filter(pk=product_id).values_list("slug", flat=True).first()
     if slug is None:
         return _add_failed(request, AddToCartForm())
-    return SeeOther(reverse("storefront:product", kwargs={"slug": slug})
-                     + "?choose=1")
+    url = reverse("storefront:product", kwargs={"slug": slug}) + "?choose=1"
+    if _htmx_under_token(request):
+        # A product with options: the shopper goes to its page to choose.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return SeeOther(url)
 
 
 def _add_failed(request, form):

@@ -1,0 +1,78 @@
+"""Version stamps of what cached catalogue pages show.
+
+Cached pages and fragments are keyed by these stamps instead of being
+deleted: bumping a stamp retires every entry built on the old one, and the
+entries expire on their own. Three kinds:
+
+* the catalogue version (``catalog_changed``): navigation, names, settings —
+  anything that can show on every page;
+* the listings version: what a listing card shows changed for some product
+  (price, in stock or not, thumbnail);
+* one version per product (by slug): its product page, which also shows
+  stock counts ("only 3 left").
+
+The stamps live in the cache alias ``version_cache()`` returns, so every
+process sees a bump at once when that cache is shared (Redis).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+
+CATALOG_KEY = "catalog:version"
+LISTINGS_KEY = "catalog:listings"
+
+
+def version_cache() -> BaseCache:
+    """The cache holding version stamps (KEDAI_VERSION_CACHE_ALIAS)."""
+    return caches[settings.KEDAI_VERSION_CACHE_ALIAS]
+
+
+def product_key(slug: str) -> str:
+    return f"catalog:product:{slug}"
+
+
+def catalog_version() -> int:
+    """The current catalogue version (an integer that only grows)."""
+    cache = version_cache()
+    version = cache.get(CATALOG_KEY)
+    if version is None:
+        cache.add(CATALOG_KEY, 1, timeout=None)
+        version = cache.get(CATALOG_KEY, 1)
+    return version
+
+
+def catalog_bump() -> None:
+    cache = version_cache()
+    try:
+        cache.incr(CATALOG_KEY)
+    except ValueError:
+        cache.set(CATALOG_KEY, 2, timeout=None)
+
+
+def stamps_get(keys: list[str]) -> str:
+    """The stamps of ``keys`` joined into one key part (one cache round trip).
+
+    A stamp that is missing (never bumped, or evicted) is created, so a page
+    cached under it is retired by the next bump.
+    """
+    cache = version_cache()
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # The catalogue version is a counter (catalog_bump increments it).
+            cache.add(key, 1 if key == CATALOG_KEY else secrets.token_hex(4),
+                      timeout=None)
+            found[key] = cache.get(key, "0")
+    return ".".join(str(found[k]) for k in keys)
+
+
+def stamps_bump(keys: Iterable[str]) -> None:
+    """Give ``keys`` new stamps (retiring what was cached under the old)."""
+    stamps = {key: secrets.token_hex(4) for key in keys}
+    if stamps:
+        version_cache().set_many(stamps, timeout=None)

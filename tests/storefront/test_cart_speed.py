@@ -1,0 +1,123 @@
+"""Add-to-cart is one statement and answers htmx with a fragment; the cart
+page reads its lines and totals in at most three queries (issue 12)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kedai.cart.models import Cart, CartLine
+
+pytestmark = pytest.mark.django_db
+
+
+def _writes(ctx) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries
+            if not q["sql"].lstrip().upper().startswith(("SELECT", "SAVEPOINT",
+                                                          "RELEASE", "BEGIN"))]
+
+
+def _statements(ctx) -> list[str]:
+    """The queries, without the savepoints of the test's own transaction."""
+    return [q["sql"] for q in ctx.captured_queries
+            if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+def test_adding_to_a_cart_is_one_statement(client, shop, cart_token):
+    shirt_m = shop["shirt"].variants.get(sku="BTK-1-M")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(f"/s/{cart_token}/cart/add/",
+                               {"variant": shirt_m.pk, "quantity": 2})
+    assert response.status_code == 303
+    sql = _statements(ctx)
+    # The cart by its token, then the one INSERT … ON CONFLICT … DO UPDATE.
+    assert len(sql) == 2, sql
+    assert "ON CONFLICT" in sql[1]
+    assert CartLine.objects.get(variant=shirt_m).quantity == 2
+    with CaptureQueriesContext(connection) as ctx:
+        client.post(f"/s/{cart_token}/cart/add/", {"variant": shirt_m.pk,
+                                                   "quantity": 1})
+    assert len(_statements(ctx)) == 2
+    assert CartLine.objects.get(variant=shirt_m).quantity == 3
+
+
+def test_adding_beyond_stock_changes_nothing_and_says_why(client, shop, cart_token):
+    shirt_m = shop["shirt"].variants.get(sku="BTK-1-M")  # 3 in stock
+    client.post(f"/s/{cart_token}/cart/add/", {"variant": shirt_m.pk, "quantity": 2})
+    response = client.post(f"/s/{cart_token}/cart/add/",
+                           {"variant": shirt_m.pk, "quantity": 2})
+    assert response.status_code == 422
+    assert "Only 3 left in stock." in response.content.decode()
+    assert CartLine.objects.get(variant=shirt_m).quantity == 2
+
+
+def test_last_seen_is_written_at_most_once_a_minute(client, shop, cart_token):
+    shirt_m = shop["shirt"].variants.get(sku="BTK-1-M")
+    before = Cart.objects.get().last_seen_at
+    with CaptureQueriesContext(connection) as ctx:
+        client.post(f"/s/{cart_token}/cart/add/", {"variant": shirt_m.pk,
+                                                   "quantity": 1})
+    assert not [s for s in _writes(ctx) if "last_seen_at" in s]
+    assert Cart.objects.get().last_seen_at == before
+
+
+def test_htmx_add_answers_with_the_fragment(client, shop, cart_token):
+    shirt_m = shop["shirt"].variants.get(sku="BTK-1-M")
+    response = client.post(f"/s/{cart_token}/cart/add/",
+                           {"variant": shirt_m.pk, "quantity": 1},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Added to your cart." in html
+    assert 'id="header-cart-link" hx-swap-oob="true"' in html
+    assert 'aria-label="2 items">2</span>' in html
+    assert f"/s/{cart_token}/cart/" in html
+    assert response["Cache-Control"] == "private, no-store"
+    refused = client.post(f"/s/{cart_token}/cart/add/",
+                          {"variant": shirt_m.pk, "quantity": 5},
+                          HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422
+    assert "Only 3 left in stock." in refused.content.decode()
+    assert "<html" not in refused.content.decode()
+
+
+def test_token_product_page_offers_htmx_add_and_plain_form(client, shop, cart_token):
+    html = client.get(f"/s/{cart_token}/p/batik-shirt/").content.decode()
+    add = f'action="/s/{cart_token}/cart/add/"'
+    assert add in html  # works without JavaScript
+    assert f'hx-post="/s/{cart_token}/cart/add/"' in html
+    public = client.get("/p/batik-shirt/").content.decode()
+    assert "hx-post" not in public.split('class="add-to-cart"')[1].split(">")[0]
+
+
+def test_cart_page_takes_at_most_three_queries(client, shop, cart_token):
+    shirt_m = shop["shirt"].variants.get(sku="BTK-1-M")
+    client.post(f"/s/{cart_token}/cart/add/", {"variant": shirt_m.pk, "quantity": 1})
+    client.get("/")  # navigation cached
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/s/{cart_token}/cart/")
+    assert response.status_code == 200
+    assert len(ctx.captured_queries) <= 3, [q["sql"][:90] for q in ctx.captured_queries]
+
+
+@pytest.mark.parametrize("language", ["", "/ms"])
+def test_cart_page_with_the_shared_layout_equals_a_fresh_render(
+        client, settings, shop, cart_token, language):
+    """Header and footer come from the shared layout render, with this
+    cart's token and badge put in."""
+    url = f"/s/{cart_token}{language}/cart/"
+    settings.KEDAI_PAGE_CACHE_SECONDS = 0
+    fresh = client.get(url).content
+    settings.KEDAI_PAGE_CACHE_SECONDS = 60
+    client.get(f"/s/{'y' * 32}{language}/c/fashion/")  # another token's render
+    assert client.get(url).content == fresh
+    assert client.get(url).content == fresh
+    assert cart_token in fresh.decode() and "y" * 32 not in fresh.decode()
+
+
+def test_htmx_add_of_a_product_with_options_goes_to_its_page(client, shop,
+                                                             cart_token):
+    response = client.post(f"/s/{cart_token}/cart/add/",
+                           {"product": shop["shirt"].pk, "quantity": 1},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"/s/{cart_token}/p/batik-shirt/?choose=1"
