@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db.models import Exists, OuterRef, Prefetch
 
 from kedai.catalog.models import Category, FrontPage, Product, ProductImage, Variant
@@ -93,10 +93,11 @@ def catalog_version() -> int:
     """The current catalogue version; services.catalog_changed() bumps it."""
     from kedai.catalog.services import CACHE_VERSION_KEY
 
-    version = cache.get(CACHE_VERSION_KEY)
+    shared = caches["shared"]
+    version = shared.get(CACHE_VERSION_KEY)
     if version is None:
-        cache.add(CACHE_VERSION_KEY, 1, timeout=None)
-        version = cache.get(CACHE_VERSION_KEY, 1)
+        shared.add(CACHE_VERSION_KEY, 1, timeout=None)
+        version = shared.get(CACHE_VERSION_KEY, 1)
     return version
 
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Exists, Max, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -16,10 +16,13 @@ CACHE_VERSION_KEY = "catalog:version"
 
 def catalog_changed() -> None:
     """Invalidate cached catalogue data (navigation, front page) everywhere."""
+    # The "shared" cache: every process sees the new version on its next
+    # request, even without Redis (settings.CACHES).
+    shared = caches["shared"]
     try:
-        cache.incr(CACHE_VERSION_KEY)
+        shared.incr(CACHE_VERSION_KEY)
     except ValueError:
-        cache.set(CACHE_VERSION_KEY, 2, timeout=None)
+        shared.set(CACHE_VERSION_KEY, 2, timeout=None)
 
 
 def product_refresh(*, product_ids: Iterable[int]) -> None:

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics before anything else (no host check,
+    # no HTTPS redirect, never cached); measures every other request.
+    "kedai.core.health.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the path: strips /s/<token>/ and guards the
@@ -129,6 +132,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, mail, tasks -----------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kedai")}
+# "shared": small keys every process must agree on (catalogue version keys;
+# counters), so an owner's edit shows on every gunicorn worker's next
+# request. With CACHE_URL (Redis) it is that cache; without, a file cache
+# in KEDAI_VAR_DIR, shared by every process of this machine. Several
+# machines need CACHE_URL (docs/deploy.md).
+CACHES["shared"] = (
+    env.cache("CACHE_URL") if env("CACHE_URL", default="") else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "shared"),
+        "TIMEOUT": None,
+    }
+)
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kedai <shop@localhost>")
 TASKS = {
@@ -188,12 +203,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("KEDAI_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# LOG_FORMAT=json: one JSON object per line with the request id (for a log
+# collector); otherwise plain lines.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "kedai.core.log_filters.RedactTokensFilter"}},
+    "filters": {
+        "redact_tokens": {"()": "kedai.core.log_filters.RedactTokensFilter"},
+        "request_id": {"()": "kedai.core.log_format.RequestIdFilter"},
+    },
+    "formatters": {"json": {"()": "kedai.core.log_format.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens", "request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # Request paths carry capability tokens: never log them at INFO.
@@ -368,6 +394,29 @@ KEDAI_PDF_BOLD_FONT = env("KEDAI_PDF_BOLD_FONT",
 # "022" is "Others") and of consolidated lines ("004").
 KEDAI_EINVOICE_CLASSIFICATION = env("KEDAI_EINVOICE_CLASSIFICATION", default="022")
 
+
+# --- Operations: health, readiness, metrics, logs (docs/deploy.md) ---------------
+# /readyz fails when no task worker (manage.py task_worker) has written its
+# heartbeat for this long, or when more outbox messages than this wait.
+KEDAI_WORKER_HEARTBEAT_INTERVAL = env.int("KEDAI_WORKER_HEARTBEAT_INTERVAL",
+                                          default=15)
+KEDAI_READY_HEARTBEAT_SECONDS = env.int("KEDAI_READY_HEARTBEAT_SECONDS", default=120)
+KEDAI_READY_OUTBOX_MAX = env.int("KEDAI_READY_OUTBOX_MAX", default=500)
+# manage.py scheduler: management command -> seconds between runs. Override
+# some with e.g. KEDAI_SCHEDULE="outbox_deliver=30,requery_payments=120".
+KEDAI_SCHEDULE = {
+    "outbox_deliver": 60,        # mail whose task wake-up was lost
+    "requery_payments": 300,     # online payments with no callback yet
+    "cancel_unpaid_orders": 300,  # release stock of unpaid orders
+    "low_stock_digest": 900,     # sends at most one digest a day
+    "purge_checkouts": 3600,
+    "purge_carts": 3600,
+    **env.dict("KEDAI_SCHEDULE", cast={"value": int}, default={}),
+}
+# /metrics answers a "Authorization: Bearer <token>" header with this token,
+# or these client addresses; anyone else gets a 404. Empty: nobody.
+KEDAI_METRICS_TOKEN = env("KEDAI_METRICS_TOKEN", default="")
+KEDAI_METRICS_ALLOWED_IPS = env.list("KEDAI_METRICS_ALLOWED_IPS", default=[])
 
 # --- Back office (kedai.backoffice and its areas) --------------------------------
 LOGIN_URL = "backoffice:login"

@@ -119,7 +119,7 @@ class Command(BaseCommand):
                               "--host", host, "--port", str(sandbox_port)]),
         ]
         children += [
-            subprocess.Popen([python, "manage.py", "db_worker", "--no-reload"]),  # noqa: S603
+            subprocess.Popen([python, "manage.py", "task_worker", "--no-reload"]),  # noqa: S603
             subprocess.Popen([  # noqa: S603
                 python, "-m", "gunicorn", "kedai.conf.wsgi",
                 "--bind", f"{host}:{port}", "--workers", "2", "--threads", "4",
