@@ -6,6 +6,7 @@ PORT   ?= 8000
 export PORT
 
 .PHONY: run test lint bench bench-dataio clean
+.PHONY: scale-test
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,11 @@ bench: $(BIN)/.installed
 
 bench-dataio: $(BIN)/.installed
 	$(BIN)/python bench/dataio.py
+
+# PostgreSQL + Redis, nginx over 3 gunicorn servers, 2 workers, the scheduler
+# and 100 scripted shoppers (docs/deploy.md); cleans up after itself.
+scale-test: $(BIN)/.installed
+	$(BIN)/python bench/scale/scale_test.py
 
 clean:
 	rm -rf $(VENV) var

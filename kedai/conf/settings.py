@@ -403,7 +403,7 @@ KEDAI_WORKER_HEARTBEAT_INTERVAL = env.int("KEDAI_WORKER_HEARTBEAT_INTERVAL",
 KEDAI_READY_HEARTBEAT_SECONDS = env.int("KEDAI_READY_HEARTBEAT_SECONDS", default=120)
 KEDAI_READY_OUTBOX_MAX = env.int("KEDAI_READY_OUTBOX_MAX", default=500)
 # manage.py scheduler: management command -> seconds between runs. Override
-# some with e.g. KEDAI_SCHEDULE="outbox_deliver=30,requery_payments=120".
+# some with e.g. KEDAI_SCHEDULE="outbox_deliver=30;requery_payments=120".
 KEDAI_SCHEDULE = {
     "outbox_deliver": 60,        # mail whose task wake-up was lost
     "requery_payments": 300,     # online payments with no callback yet
