@@ -46,7 +46,6 @@ http {{
                      max_size=200m inactive=10m use_temp_path=off;
     upstream kedai {{
 {servers}
-        keepalive 16;
     }}
 {pinned_upstreams}
     # Scripted shoppers pick a server per request (X-Kedai-Backend: 0..N-1)
@@ -64,8 +63,8 @@ http {{
         }}
         location / {{
             proxy_pass http://$kedai_pool;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
+            # Generous: on a shared 2-core machine 100 shoppers queue.
+            proxy_read_timeout 300s;
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto $scheme;
@@ -254,7 +253,7 @@ class Cluster:
     def _start_nginx(self) -> None:
         servers = "\n".join(f"        server 127.0.0.1:{p};" for p in self.server_ports)
         pinned = "\n".join(
-            f"    upstream kedai{i} {{ server 127.0.0.1:{p}; keepalive 4; }}"
+            f"    upstream kedai{i} {{ server 127.0.0.1:{p}; }}"
             for i, p in enumerate(self.server_ports))
         pinned_map = "\n".join(f'        "{i}" kedai{i};'
                                for i in range(len(self.server_ports)))

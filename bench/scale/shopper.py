@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 DETAILS = {"name": "Siti Aminah", "phone": "012-345 6789",
            "line1": "12 Jalan Ampang", "line2": "", "city": "Kuala Lumpur",
            "postcode": "50450", "state": "KUL", "billing_same": "on"}
-TIMEOUT = 60
+TIMEOUT = 300
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -199,6 +199,13 @@ KEDAI_SERVE_MEDIA = env.bool("KEDAI_SERVE_MEDIA", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Production behind TLS (docs/deploy.md): redirect plain HTTP to HTTPS and
+# send HSTS. Off by default: the demo runs on http://127.0.0.1.
+SECURE_SSL_REDIRECT = env.bool("KEDAI_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("KEDAI_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("KEDAI_HSTS_INCLUDE_SUBDOMAINS",
+                                          default=False)
+SECURE_HSTS_PRELOAD = env.bool("KEDAI_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("KEDAI_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
