@@ -6,6 +6,7 @@ locmem cache, mail printed to the console, tasks in the database.
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -180,7 +181,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -188,6 +189,25 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Media on any S3-compatible store (AWS S3, Cloudflare R2, Wasabi, MinIO…)
+# through django-storages: `pip install "kedai[s3]"` and set the bucket.
+# Media holds only public images (products, categories, logos), so files
+# are served by plain URLs (no signed query strings).
+if env("KEDAI_MEDIA_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("KEDAI_MEDIA_S3_BUCKET"),
+            "endpoint_url": env("KEDAI_MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("KEDAI_MEDIA_S3_REGION", default="") or None,
+            "access_key": env("KEDAI_MEDIA_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env("KEDAI_MEDIA_S3_SECRET_KEY", default="") or None,
+            "custom_domain": env("KEDAI_MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env("KEDAI_MEDIA_S3_PREFIX", default="media"),
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 # Serve static files without collectstatic when asked (demo, tests).
 WHITENOISE_USE_FINDERS = env.bool("KEDAI_STATIC_FINDERS", default=False)
 WHITENOISE_AUTOREFRESH = DEBUG
