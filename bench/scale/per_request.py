@@ -104,9 +104,10 @@ def measure(rounds: int) -> None:
               f"/c/{category.slug}/?page={i + 2}")
         timed("product page, uncached", "get", f"/p/{product.slug}/")
         timed("search, uncached", "get", f"/search/?q=batik+{i}")
+        variant = product.variants.filter(is_active=True, stock__gt=0).first()
         added = timed("add to cart (new cart)", "post", "/cart/add/",
-                      {"product": product.pk, "quantity": 1})
-        if added.status_code != 303:
+                      {"product": product.pk, "variant": variant.pk, "quantity": 1})
+        if added.status_code != 303 or not added["Location"].startswith("/s/"):
             continue
         cart = added["Location"]
         token = re.match(r"^/s/([A-Za-z0-9_-]{32})/", cart)[1]
