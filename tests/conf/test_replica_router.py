@@ -77,3 +77,25 @@ def test_catalogue_reads_go_to_the_replica(tmp_path):
     assert seen["in_transaction"] == ["primary"]
     assert seen["products"] == "replica"
     assert seen["orders"] == seen["order_write"] == "default"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_router_keeps_transactions_and_other_apps_on_the_primary():
+    """The routing rules alone, on any database."""
+    from django.db import transaction
+
+    from kedai.catalog.models import Category, Variant
+    from kedai.core.db_router import CatalogueReplicaRouter
+    from kedai.orders.models import Order
+
+    router = CatalogueReplicaRouter()
+    assert router.db_for_read(Variant) == "replica"
+    assert router.db_for_read(Order) == "default"
+    assert router.db_for_write(Category) == "default"
+    with transaction.atomic():
+        assert router.db_for_read(Variant) == "default"
+    loaded = Category(name="x", slug="x")
+    loaded._state.db = "default"
+    assert router.db_for_read(Category, instance=loaded) == "default"
+    assert router.allow_migrate("default", "catalog")
+    assert not router.allow_migrate("replica", "catalog")
