@@ -93,10 +93,9 @@ def _check_worker() -> str | None:
 
 
 def _check_outbox() -> str | None:
-    backlog = outbox_backlog()
-    if backlog > settings.KEDAI_READY_OUTBOX_MAX:
-        return f"{backlog} outbox messages waiting (limit "\
-               f"{settings.KEDAI_READY_OUTBOX_MAX})"
+    backlog, limit = outbox_backlog(), settings.KEDAI_READY_OUTBOX_MAX
+    if backlog > limit:
+        return f"{backlog} outbox messages waiting (limit {limit})"
     return None
 
 
