@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -74,6 +75,7 @@ def main() -> None:
         import redis
 
         redis.Redis.from_url(REDIS).flushdb()
+        shutil.rmtree(os.environ["KEDAI_VAR_DIR"], ignore_errors=True)
 
 
 def measure(rounds: int) -> None:
