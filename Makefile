@@ -17,7 +17,7 @@ EXTRAS   := --extra postgres --extra redis --extra stripe
 COMPILE  := pip-compile --generate-hashes --strip-extras --no-emit-index-url \
             --no-emit-find-links --allow-unsafe
 
-.PHONY: run test lint lock bench bench-dataio clean
+.PHONY: run test lint lock bench bench-dataio scale-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ lock:
 	$(VENV)-lock/bin/python -m pip install --quiet pip-tools==7.6.2
 	PATH="$(VENV)-lock/bin:$$PATH" $(COMPILE) $(EXTRAS) -o $(LOCK_RUN) pyproject.toml
 	PATH="$(VENV)-lock/bin:$$PATH" $(COMPILE) $(EXTRAS) --extra dev -o $(LOCK_DEV) pyproject.toml
+
+# PostgreSQL + Redis, nginx over 3 gunicorn servers, 2 workers, the scheduler
+# and 100 scripted shoppers (docs/deploy.md); cleans up after itself.
+scale-test: $(BIN)/.installed
+	$(BIN)/python bench/scale/scale_test.py
 
 clean:
 	rm -rf $(VENV) var

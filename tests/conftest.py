@@ -2,15 +2,18 @@
 DATABASE_URL says so; the same behaviour tests run on both."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (navigation, rate limits)."""
+    """Each test starts with empty caches (navigation, rate limits, the
+    shared version stamps)."""
     cache.clear()
+    caches["shared"].clear()
     yield
     cache.clear()
+    caches["shared"].clear()
 
 
 @pytest.fixture

@@ -87,8 +87,8 @@ def cart_badge(*, token: str) -> CartBadge:
     """
     from django.db import connection
 
-    from kedai.core.tokens import token_hash
     from kedai.catalog.models import Variant
+    from kedai.core.tokens import token_hash
 
     price_field = Variant._meta.get_field("price")
     sql = _BADGE_SQL.format(

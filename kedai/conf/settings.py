@@ -75,6 +75,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics before anything else (no host check,
+    # no HTTPS redirect, never cached); measures every other request.
+    "kedai.core.health.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the path: strips /s/<token>/ and guards the
@@ -144,12 +147,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     require_extra("psycopg", extra="postgres", needed_for="A PostgreSQL DATABASE_URL")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A read replica for catalogue reads (kedai.core.db_router; docs/capacity.md).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    # Tests read the replica alias from the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["kedai.core.db_router.CatalogueReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, mail, tasks -----------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kedai")}
 if "redis" in CACHES["default"]["BACKEND"].lower():
     require_extra("redis", extra="redis", needed_for="A Redis CACHE_URL")
+# "shared": small keys every process must agree on (catalogue version keys;
+# counters), so an owner's edit shows on every gunicorn worker's next
+# request. With CACHE_URL (Redis) it is that cache; without, a file cache
+# in KEDAI_VAR_DIR, shared by every process of this machine. Several
+# machines need CACHE_URL (docs/deploy.md).
+CACHES["shared"] = (
+    env.cache("CACHE_URL") if env("CACHE_URL", default="") else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache" / "shared"),
+        "TIMEOUT": None,
+    }
+)
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kedai <shop@localhost>")
 TASKS = {
@@ -186,7 +208,7 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -194,6 +216,25 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Media on any S3-compatible store (AWS S3, Cloudflare R2, Wasabi, MinIO…)
+# through django-storages: `pip install "kedai[s3]"` and set the bucket.
+# Media holds only public images (products, categories, logos), so files
+# are served by plain URLs (no signed query strings).
+if env("KEDAI_MEDIA_S3_BUCKET", default=""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("KEDAI_MEDIA_S3_BUCKET"),
+            "endpoint_url": env("KEDAI_MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("KEDAI_MEDIA_S3_REGION", default="") or None,
+            "access_key": env("KEDAI_MEDIA_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env("KEDAI_MEDIA_S3_SECRET_KEY", default="") or None,
+            "custom_domain": env("KEDAI_MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "location": env("KEDAI_MEDIA_S3_PREFIX", default="media"),
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
 # Serve static files without collectstatic when asked (demo, tests).
 WHITENOISE_USE_FINDERS = env.bool("KEDAI_STATIC_FINDERS", default=False)
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -205,16 +246,34 @@ KEDAI_SERVE_MEDIA = env.bool("KEDAI_SERVE_MEDIA", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Production behind TLS (docs/deploy.md): redirect plain HTTP to HTTPS and
+# send HSTS. Off by default: the demo runs on http://127.0.0.1.
+SECURE_SSL_REDIRECT = env.bool("KEDAI_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("KEDAI_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("KEDAI_HSTS_INCLUDE_SUBDOMAINS",
+                                          default=False)
+SECURE_HSTS_PRELOAD = env.bool("KEDAI_HSTS_PRELOAD", default=False)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("KEDAI_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# LOG_FORMAT=json: one JSON object per line with the request id (for a log
+# collector); otherwise plain lines.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "kedai.core.log_filters.RedactTokensFilter"}},
+    "filters": {
+        "redact_tokens": {"()": "kedai.core.log_filters.RedactTokensFilter"},
+        "request_id": {"()": "kedai.core.log_format.RequestIdFilter"},
+    },
+    "formatters": {"json": {"()": "kedai.core.log_format.JsonFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens", "request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # Request paths carry capability tokens: never log them at INFO.
@@ -266,7 +325,7 @@ KEDAI_PUBLIC_CACHE_SECONDS = env.int("KEDAI_PUBLIC_CACHE_SECONDS", default=60)
 KEDAI_PAGE_CACHE_SECONDS = env.int("KEDAI_PAGE_CACHE_SECONDS", default=60)
 # The CACHES alias holding catalogue version stamps (kedai.catalog.versions):
 # must be shared by every process for a sale to show everywhere at once.
-KEDAI_VERSION_CACHE_ALIAS = env("KEDAI_VERSION_CACHE_ALIAS", default="default")
+KEDAI_VERSION_CACHE_ALIAS = env("KEDAI_VERSION_CACHE_ALIAS", default="shared")
 
 # --- Shipping (kedai.shipping) ---------------------------------------------------
 # Where parcels leave from: carrier route zones and live quotes start here.
@@ -423,6 +482,29 @@ KEDAI_PDF_BOLD_FONT = env("KEDAI_PDF_BOLD_FONT",
 # "022" is "Others") and of consolidated lines ("004").
 KEDAI_EINVOICE_CLASSIFICATION = env("KEDAI_EINVOICE_CLASSIFICATION", default="022")
 
+
+# --- Operations: health, readiness, metrics, logs (docs/deploy.md) ---------------
+# /readyz fails when no task worker (manage.py task_worker) has written its
+# heartbeat for this long, or when more outbox messages than this wait.
+KEDAI_WORKER_HEARTBEAT_INTERVAL = env.int("KEDAI_WORKER_HEARTBEAT_INTERVAL",
+                                          default=15)
+KEDAI_READY_HEARTBEAT_SECONDS = env.int("KEDAI_READY_HEARTBEAT_SECONDS", default=120)
+KEDAI_READY_OUTBOX_MAX = env.int("KEDAI_READY_OUTBOX_MAX", default=500)
+# manage.py scheduler: management command -> seconds between runs. Override
+# some with e.g. KEDAI_SCHEDULE="outbox_deliver=30;requery_payments=120".
+KEDAI_SCHEDULE = {
+    "outbox_deliver": 60,        # mail whose task wake-up was lost
+    "requery_payments": 300,     # online payments with no callback yet
+    "cancel_unpaid_orders": 300,  # release stock of unpaid orders
+    "low_stock_digest": 900,     # sends at most one digest a day
+    "purge_checkouts": 3600,
+    "purge_carts": 3600,
+    **env.dict("KEDAI_SCHEDULE", cast={"value": int}, default={}),
+}
+# /metrics answers a "Authorization: Bearer <token>" header with this token,
+# or these client addresses; anyone else gets a 404. Empty: nobody.
+KEDAI_METRICS_TOKEN = env("KEDAI_METRICS_TOKEN", default="")
+KEDAI_METRICS_ALLOWED_IPS = env.list("KEDAI_METRICS_ALLOWED_IPS", default=[])
 
 # --- Back office (kedai.backoffice and its areas) --------------------------------
 LOGIN_URL = "backoffice:login"

@@ -20,8 +20,8 @@ from django.urls import get_script_prefix, set_script_prefix
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from kedai.core.tokens import new_token
 from kedai.catalog.versions import catalog_version
+from kedai.core.tokens import new_token
 from kedai.storefront.cart_badge import cart_badge_for
 
 

@@ -32,8 +32,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import set_script_prefix
 
-from kedai.core.tokens import new_token
 from kedai.catalog.versions import CATALOG_KEY, LISTINGS_KEY, product_key, stamps_get
+from kedai.core.tokens import new_token
 
 MAX_QUERY_LENGTH = 256
 _SKIPPED_HEADERS = {"set-cookie", "content-length"}

@@ -1,0 +1,105 @@
+"""Several gunicorn processes behave as one shop with the default settings.
+
+No CACHE_URL: each process has its own in-process cache, and only the
+"shared" cache alias (a file cache in KEDAI_VAR_DIR) holds the catalogue
+version. An owner's edit must show on every process's next request.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from kedai.catalog.models import FrontPage
+from kedai.shopsettings.services import front_page_update
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PROCESSES = 3
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return (f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}")
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+        return response.read().decode()
+
+
+@pytest.fixture
+def servers():
+    """Three single-process gunicorn servers on the test database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kedai.conf.settings_test",
+        "DATABASE_URL": _database_url(),
+        "KEDAI_VAR_DIR": str(settings.VAR_DIR),
+        "KEDAI_PAGE_CACHE_SECONDS": "300",
+    }
+    env.pop("PYTEST_ADDOPTS", None)
+    ports = [_free_port() for _ in range(PROCESSES)]
+    root = Path(__file__).resolve().parents[2]
+    procs = [
+        subprocess.Popen(  # noqa: S603 - fixed argument list
+            [sys.executable, "-m", "gunicorn", "kedai.conf.wsgi",
+             "--bind", f"127.0.0.1:{port}", "--workers", "1",
+             "--log-level", "warning"],
+            env=env, cwd=root)
+        for port in ports
+    ]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        deadline = time.monotonic() + 60
+        for url in urls:
+            while True:
+                try:
+                    _get(url + "/healthz")
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.2)
+        yield urls
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_owners_front_page_edit_shows_on_every_process_at_once(servers):
+    """After the owner saves, each process's next request shows the edit,
+    although every process had the old front page cached."""
+    FrontPage.objects.update_or_create(pk=1, defaults={"announcement": "Old news"})
+    front_page_update(fields={"announcement": "Old news"},
+                      featured_categories=[], featured_products=[])
+    for url in servers:
+        for _ in range(2):  # navigation and the whole page now cached
+            assert "Old news" in _get(url + "/")
+
+    front_page_update(fields={"announcement": "Raya sale today"},
+                      featured_categories=[], featured_products=[])
+
+    for url in servers:
+        body = _get(url + "/")
+        assert "Raya sale today" in body and "Old news" not in body
