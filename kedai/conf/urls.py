@@ -24,6 +24,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("office/", include(AREAS)),
     # Payment gateways: hosted-page redirects, browser returns and callbacks.
     path("pay/", include("kedai.payments.urls")),
+    # The JSON API (storefront and admin) and its OpenAPI document.
+    path("api/", include("kedai.api.urls")),
     # Issued documents (invoices, receipts) of an order, by its token.
     path("", include("kedai.invoicing.urls")),
     path("", include("kedai.storefront.urls_public")),
