@@ -32,3 +32,34 @@ def make_key(db):
 
 ADDRESS = {"line1": "1 Jalan Ampang", "city": "Kuala Lumpur", "postcode": "50450",
            "state": "KUL"}
+
+
+def api_post(client, url, data, **headers):
+    import json
+
+    return client.post(url, json.dumps(data), content_type="application/json",
+                       **headers)
+
+
+@pytest.fixture
+def placed_order(client, shop):
+    """An order of one Kopi Tenom by bank transfer, placed through the API;
+    returns (order number, order token)."""
+    import json
+
+    from kedai.catalog.models import Variant
+
+    base = "/api/store/v1"
+    kopi = Variant.objects.get(sku="KOPI-1")
+    cart = api_post(client, f"{base}/carts", {"variant_id": kopi.pk}).json()
+    token = api_post(client, f"{base}/carts/{cart['token']}/checkout",
+                     {}).json()["checkout_token"]
+    client.put(f"{base}/checkouts/{token}/details", json.dumps({
+        "email": "siti@example.my", "name": "Siti Aminah", "phone": "0123456789",
+        "shipping": ADDRESS}), content_type="application/json")
+    client.put(f"{base}/checkouts/{token}/delivery", json.dumps({
+        "shipping_method": shop["shipping"], "payment_method": "bank_transfer"}),
+        content_type="application/json")
+    placed = api_post(client, f"{base}/checkouts/{token}/place",
+                      {"expected_total": "1242.50"}).json()
+    return placed["order"]["number"], placed["order_token"]
