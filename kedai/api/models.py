@@ -76,7 +76,7 @@ class WebhookEvent(models.TextChoices):
 class WebhookEndpoint(TimeStampedModel):
     """A URL the owner registered for some events, with its signing secret."""
 
-    url = models.URLField(_("URL"), max_length=500)
+    url = models.URLField(_("URL"), max_length=254)
     events = models.JSONField(_("events"), default=list)
     secret = models.CharField(max_length=64, editable=False)
     is_active = models.BooleanField(_("active"), default=True)

@@ -51,6 +51,9 @@ def product_refresh(*, product_ids: Iterable[int]) -> None:
                 thumbnail=Coalesce(Subquery(first_thumb), Value("")),
             )
             get_search_backend().index_products(chunk)
+        from kedai.api import webhooks  # until kedai.core.events
+
+        webhooks.products_changed(ids)
     catalog_changed()
 
 

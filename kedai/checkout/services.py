@@ -175,6 +175,9 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
     # The invoice and the owner's new-order notice commit with the order;
     # the outbox worker mails them after commit (ARCHITECTURE.md §6).
     order_placed(order)
+    from kedai.api import webhooks  # until kedai.core.events (see its docstring)
+
+    webhooks.order_placed(order)
     Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.CHECKED_OUT)
     product_refresh(product_ids={line.variant.product_id for line in lines})
     return order

@@ -234,6 +234,9 @@ KEDAI_CHECKOUT_TTL_DAYS = env.int("KEDAI_CHECKOUT_TTL_DAYS", default=7)
 # the search embed; "" for none).
 KEDAI_API_RATE_LIMIT = env.int("KEDAI_API_RATE_LIMIT", default=600)
 KEDAI_API_CORS_ORIGIN = env("KEDAI_API_CORS_ORIGIN", default="*")
+# Posts outbound webhooks from the outbox (kedai.notifications.delivery).
+KEDAI_WEBHOOK_SENDER = "kedai.api.webhooks.webhook_post"
+KEDAI_WEBHOOK_TIMEOUT = env.int("KEDAI_WEBHOOK_TIMEOUT", default=10)
 # The shop's public address, for links in emails (order pages, sign-in).
 KEDAI_SITE_URL = env("KEDAI_SITE_URL", default="http://127.0.0.1:8000")
 # Empty: chosen from the database vendor (SQLite FTS5 or PostgreSQL FTS).

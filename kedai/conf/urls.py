@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("office/", include("kedai.backoffice.urls")),
     path("office/", include(AREAS)),
+    path("office/api/", include("kedai.api.office_urls")),
     # Payment gateways: hosted-page redirects, browser returns and callbacks.
     path("pay/", include("kedai.payments.urls")),
     # The JSON API (storefront and admin) and its OpenAPI document.

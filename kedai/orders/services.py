@@ -49,6 +49,9 @@ def order_change_status(*, order: Order, to: str, actor: str, note: str = "") ->
         Order.objects.filter(pk=locked.pk).update(
             status=to, reserved_until=None, updated_at=timezone.now())
         locked.status, locked.reserved_until = to, None
+        from kedai.api import webhooks  # until kedai.core.events
+
+        webhooks.order_status_changed(locked, to)
     return locked
 
 

@@ -109,6 +109,10 @@ def _complete(*, refund: Refund, manual: bool, gateway_reference: str) -> Refund
     # The credit note and refund notice commit with the refund.
     order_refunded(order, amount=Money(refund.amount, payment.currency),
                    reason=refund.reason)
+    from kedai.api import webhooks  # until kedai.core.events
+
+    webhooks.order_refunded(order, amount=Money(refund.amount, payment.currency),
+                            reason=refund.reason)
     if full and payment.pays_order and OrderStatus.REFUNDED in TRANSITIONS.get(
             order.status, frozenset()):
         order_change_status(order=order, to=OrderStatus.REFUNDED,

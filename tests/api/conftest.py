@@ -45,6 +45,10 @@ def api_post(client, url, data, **headers):
 def placed_order(client, shop):
     """An order of one Kopi Tenom by bank transfer, placed through the API;
     returns (order number, order token)."""
+    return place_order(client, shop)
+
+
+def place_order(client, shop):
     import json
 
     from kedai.catalog.models import Variant
@@ -63,3 +67,25 @@ def placed_order(client, shop):
     placed = api_post(client, f"{base}/checkouts/{token}/place",
                       {"expected_total": "1242.50"}).json()
     return placed["order"]["number"], placed["order_token"]
+
+
+@pytest.fixture
+def owner_client(db):
+    from django.test import Client
+
+    from tests.shopsettings.conftest import _user
+
+    client = Client()
+    client.force_login(_user("nurul", "Owner"))
+    return client
+
+
+@pytest.fixture
+def staff_client(db):
+    from django.test import Client
+
+    from tests.shopsettings.conftest import _user
+
+    client = Client()
+    client.force_login(_user("aisyah", "Staff"))
+    return client

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('url', models.URLField(max_length=500, verbose_name='URL')),
+                ('url', models.URLField(max_length=254, verbose_name='URL')),
                 ('events', models.JSONField(default=list, verbose_name='events')),
                 ('secret', models.CharField(editable=False, max_length=64)),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
