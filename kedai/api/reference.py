@@ -46,8 +46,16 @@ def reference_page(request):
                 "body": _ref_name(next(iter(body.values()), {}).get("schema")),
                 "responses": responses,
             })
-    components = schema.get("components", {}).get("schemas", {})
+    components = [
+        (name, [(field, _ref_name(spec) or _any_of(spec), spec.get("description", ""))
+                for field, spec in body.get("properties", {}).items()])
+        for name, body in sorted(schema.get("components", {})
+                                 .get("schemas", {}).items())]
     return render(request, "api/reference.html", {
         "info": schema["info"], "openapi": schema["openapi"], "tags": tags,
-        "components": sorted(components.items()),
+        "components": components,
     })
+
+
+def _any_of(spec: dict) -> str:
+    return " or ".join(_ref_name(s) for s in spec.get("anyOf", [])) or "any"
