@@ -26,7 +26,7 @@ from kedai.dataio.readers import Sheet
 router = Router(tags=["admin: catalogue"], auth=ApiKeyAuth())
 
 
-class VariantOut(Schema):
+class AdminVariantOut(Schema):
     sku: str
     option1: str
     option2: str
@@ -38,7 +38,7 @@ class VariantOut(Schema):
     is_active: bool
 
 
-class ProductOut(Schema):
+class AdminProductOut(Schema):
     id: int
     slug: str
     name: str
@@ -46,12 +46,12 @@ class ProductOut(Schema):
     description: str
     is_active: bool
     option_names: list[str]
-    variants: list[VariantOut]
+    variants: list[AdminVariantOut]
     updated_at: str
 
 
-class ProductPageOut(Schema):
-    items: list[ProductOut]
+class AdminProductPageOut(Schema):
+    items: list[AdminProductOut]
     next_cursor: str | None
 
 
@@ -123,14 +123,14 @@ def _products():
                 "position", "id"))))
 
 
-def product_out(p: Product) -> ProductOut:
+def product_out(p: Product) -> AdminProductOut:
     c = settings.KEDAI_CURRENCY
-    return ProductOut(
+    return AdminProductOut(
         id=p.pk, slug=p.slug, name=p.name,
         category=p.category.slug if p.category else None,
         description=p.description, is_active=p.is_active,
         option_names=p.option_names, updated_at=p.updated_at.isoformat(),
-        variants=[VariantOut(sku=v.sku, option1=v.option1, option2=v.option2,
+        variants=[AdminVariantOut(sku=v.sku, option1=v.option1, option2=v.option2,
                              option3=v.option3, price=money_out(v.price, c),
                              compare_at_price=money_out(v.compare_at_price, c),
                              stock=v.stock, weight_grams=v.weight_grams,
@@ -169,7 +169,7 @@ def _product(slug: str) -> Product:
     return found
 
 
-@router.get("/products", response={200: ProductPageOut, ERRORS: ProblemOut},
+@router.get("/products", response={200: AdminProductPageOut, ERRORS: ProblemOut},
             summary="All products (active or not) with variants, by id")
 def product_list(request, query: Query[ProductQuery]):
     require(request, "catalog:read")
@@ -182,19 +182,19 @@ def product_list(request, query: Query[ProductQuery]):
     page = list(qs[:query.limit + 1])
     more = len(page) > query.limit
     page = page[:query.limit]
-    return ProductPageOut(items=[product_out(p) for p in page],
+    return AdminProductPageOut(items=[product_out(p) for p in page],
                           next_cursor=cursor_make("admin-products", page[-1].pk)
                           if more else None)
 
 
-@router.get("/products/{slug}", response={200: ProductOut, ERRORS: ProblemOut},
+@router.get("/products/{slug}", response={200: AdminProductOut, ERRORS: ProblemOut},
             summary="One product with its variants and stock")
 def product_detail(request, slug: str):
     require(request, "catalog:read")
     return product_out(_product(slug))
 
 
-@router.post("/products", response={201: ProductOut, ERRORS: ProblemOut},
+@router.post("/products", response={201: AdminProductOut, ERRORS: ProblemOut},
              summary="Create a product (add variants with POST /variants)")
 def product_create(request, payload: ProductIn):
     key = require(request, "catalog:write")
@@ -209,7 +209,7 @@ def product_create(request, payload: ProductIn):
     return idempotent(request, scope=f"admin:{key.pk}:products", create=create)
 
 
-@router.patch("/products/{slug}", response={200: ProductOut, ERRORS: ProblemOut},
+@router.patch("/products/{slug}", response={200: AdminProductOut, ERRORS: ProblemOut},
               summary="Change the fields sent")
 def product_update(request, slug: str, payload: ProductPatch):
     require(request, "catalog:write")
@@ -218,7 +218,7 @@ def product_update(request, slug: str, payload: ProductPatch):
     return product_out(_product(slug))
 
 
-@router.post("/variants", response={201: ProductOut, ERRORS: ProblemOut},
+@router.post("/variants", response={201: AdminProductOut, ERRORS: ProblemOut},
              summary="Create a variant (SKU) of a product; answers the product")
 def variant_create(request, payload: VariantIn):
     key = require(request, "catalog:write")
@@ -233,7 +233,7 @@ def variant_create(request, payload: VariantIn):
     return idempotent(request, scope=f"admin:{key.pk}:variants", create=create)
 
 
-@router.patch("/variants/{sku}", response={200: ProductOut, ERRORS: ProblemOut},
+@router.patch("/variants/{sku}", response={200: AdminProductOut, ERRORS: ProblemOut},
               summary="Change the fields sent of a variant")
 def variant_update(request, sku: str, payload: VariantPatch):
     require(request, "catalog:write")

@@ -26,7 +26,7 @@ from kedai.orders.services import order_cancel
 router = Router(tags=["admin: orders"], auth=ApiKeyAuth())
 
 
-class OrderLineOut(Schema):
+class AdminOrderLineOut(Schema):
     id: int
     sku: str
     name: str
@@ -64,7 +64,7 @@ class OrderOut(OrderSummaryOut):
     shipping: MoneyOut
     tax_total: MoneyOut
     shipping_method: str
-    lines: list[OrderLineOut]
+    lines: list[AdminOrderLineOut]
     events: list[OrderEventOut]
     tracking_numbers: list[str]
 
@@ -106,7 +106,7 @@ def order_out(order: Order) -> OrderOut:
         shipping=money_out(order.shipping_total, c),
         tax_total=money_out(order.tax_total, c),
         shipping_method=order.shipping_method,
-        lines=[OrderLineOut(id=line.pk, sku=line.sku, name=line.name,
+        lines=[AdminOrderLineOut(id=line.pk, sku=line.sku, name=line.name,
                             variant_label=line.variant_label,
                             quantity=line.quantity,
                             quantity_refunded=line.quantity_refunded,
