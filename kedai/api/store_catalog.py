@@ -4,13 +4,19 @@ Reads only, public and cacheable, the same selectors as the HTML pages
 (kedai.catalog.selectors). Listings page with an opaque cursor.
 """
 
+import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
 
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 from ninja import Field, Query, Router, Schema
 
 from kedai.api.cursor import cursor_make, cursor_read
+from kedai.api.idempotency import render
 from kedai.api.money import MoneyOut, money_out
 from kedai.api.problems import Problem
 from kedai.api.schemas import ERRORS, ProblemOut
@@ -19,6 +25,7 @@ from kedai.catalog.models import Product
 
 router = Router(tags=["storefront: catalogue"])
 PAGE_SIZE = 24
+CACHE_SECONDS = 300
 
 
 class CategoryOut(Schema):
@@ -76,6 +83,22 @@ class SearchQuery(ListingQuery):
     sort: Literal["", "relevance", "price", "-price", "newest", "name"] = ""  # type: ignore[assignment]
 
 
+def _cached(request, build: Callable[[], Schema]) -> HttpResponse:
+    """The JSON of ``build()`` for this URL, from the cache while the
+    catalogue is unchanged (the key carries ``catalog_version``, bumped by
+    every catalogue write), like the public storefront pages."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    key = f"api:store:{selectors.catalog_version()}:{path}"
+    body = cache.get(key)
+    if body is None:
+        body = render(200, build()).content
+        cache.set(key, body, CACHE_SECONDS)
+    response = HttpResponse(body, content_type="application/json")
+    patch_cache_control(response, public=True,
+                        max_age=settings.KEDAI_PUBLIC_CACHE_SECONDS)
+    return response
+
+
 def _media(path: str) -> str | None:
     return f"{settings.MEDIA_URL}{path}" if path else None
 
@@ -127,20 +150,22 @@ def _listing(query: ListingQuery, text: str, kind: str,
             summary="The category tree, depth-first")
 def categories(request):
     nav = selectors.navigation_get()
-    return [CategoryOut(id=n.id, name=n.name, slug=n.slug, parent_id=n.parent_id,
-                        depth=n.depth) for n in nav.tree()]
+    return _cached(request, lambda: [
+        CategoryOut(id=n.id, name=n.name, slug=n.slug, parent_id=n.parent_id,
+                    depth=n.depth).model_dump(mode="json") for n in nav.tree()])
 
 
 @router.get("/products", response={200: ProductPageOut, ERRORS: ProblemOut},
             summary="Products, 24 a page, optionally of one category")
 def products(request, query: Query[ListingQuery]):
-    return _listing(query, "", "products", facets=False)
+    return _cached(request, lambda: _listing(query, "", "products", facets=False))
 
 
 @router.get("/search", response={200: ProductPageOut, ERRORS: ProblemOut},
             summary="Search products with filters; answers with facets")
 def search(request, query: Query[SearchQuery]):
-    return _listing(query, query.q, f"search:{query.q}", facets=True)
+    return _cached(request,
+                   lambda: _listing(query, query.q, f"search:{query.q}", facets=True))
 
 
 class VariantOut(Schema):
@@ -186,6 +211,10 @@ def variant_out(v, currency: str) -> VariantOut:
 @router.get("/products/{slug}", response={200: ProductOut, ERRORS: ProblemOut},
             summary="One product with its variants and stock")
 def product(request, slug: str):
+    return _cached(request, lambda: _product(slug))
+
+
+def _product(slug: str) -> ProductOut:
     try:
         found = selectors.product_get(slug=slug)
     except Product.DoesNotExist:

@@ -186,3 +186,45 @@ def test_idempotency_key_replays_or_refuses(client, shop):
     from kedai.cart.models import Cart
 
     assert Cart.objects.count() == 1
+
+
+def test_idempotency_key_in_progress_is_not_run_twice(client, shop):
+    """A key whose first request has not answered yet gets 409 (retry),
+    never a second cart; an abandoned claim is run again."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kedai.api.models import IdempotencyRecord
+    from kedai.cart.models import Cart
+
+    kopi = Variant.objects.get(sku="KOPI-1")
+    body = json.dumps({"variant_id": kopi.pk}).encode()
+    import hashlib
+
+    record = IdempotencyRecord.objects.create(
+        scope="store:carts", key="k-running", status_code=0, response_body=b"",
+        content_type="", body_hash=hashlib.sha256(body).hexdigest())
+    busy = post(client, f"{BASE}/carts", {"variant_id": kopi.pk},
+                HTTP_IDEMPOTENCY_KEY="k-running")
+    assert busy.status_code == 409 and busy["Retry-After"] == "1"
+    assert not Cart.objects.exists()
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5))
+    retried = post(client, f"{BASE}/carts", {"variant_id": kopi.pk},
+                   HTTP_IDEMPOTENCY_KEY="k-running")
+    assert retried.status_code == 201 and Cart.objects.count() == 1
+
+
+def test_catalogue_answers_are_cached_until_the_catalogue_changes(
+        client, shop, make_key, django_assert_num_queries):
+    first = client.get(f"{BASE}/products/kopi-tenom")
+    assert first["Cache-Control"] == "public, max-age=60"
+    with django_assert_num_queries(0):
+        again = client.get(f"{BASE}/products/kopi-tenom")
+    assert again.content == first.content
+    _key, headers = make_key("catalog:write")
+    post(client, "/api/admin/v1/stock", {"items": [{"sku": "KOPI-1", "stock": 4}]},
+         **headers)
+    fresh = client.get(f"{BASE}/products/kopi-tenom").json()
+    assert fresh["variants"][0]["stock"] == 4
