@@ -9,15 +9,21 @@ the same shape and removes any cookie.
 
 import json
 import logging
+import re
 from http import HTTPStatus
 
 from django.conf import settings
 from django.http import HttpResponse
 
+from kedai.core.ratelimit import rate_limit_blocked, rate_limit_record
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
+_TOKEN_PATH = re.compile(r"^/api/store/v1/(?:carts|checkouts|orders)/[^/]+")
+TOKEN_MISSES_PER_WINDOW = 30
+TOKEN_MISS_WINDOW_SECONDS = 600
 STORE_PREFIX = "/api/store/"
 
 
@@ -70,10 +76,22 @@ class ApiMiddleware:
             return self.get_response(request)
         cors = (request.path_info.startswith(STORE_PREFIX)
                 and settings.KEDAI_API_CORS_ORIGIN)
-        if cors and request.method == "OPTIONS":
+        token_path = bool(_TOKEN_PATH.match(request.path_info))
+        miss_key = f"api-token-miss:{request.META.get('REMOTE_ADDR', '')}"
+        if token_path and rate_limit_blocked(key=miss_key,
+                                             limit=TOKEN_MISSES_PER_WINDOW):
+            # Guessing tokens: as the storefront's token URLs (SEC-06).
+            response = problem_response(
+                429, "Too many unknown tokens from your address; wait a few "
+                "minutes.", code="rate_limited",
+                headers={"Retry-After": str(TOKEN_MISS_WINDOW_SECONDS)})
+        elif cors and request.method == "OPTIONS":
             response = HttpResponse(status=204)
         else:
             response = self.get_response(request)
+            if token_path and response.status_code in (404, 410):
+                rate_limit_record(key=miss_key,
+                                  window_seconds=TOKEN_MISS_WINDOW_SECONDS)
         if response.status_code >= 400 and not response.get(
                 "Content-Type", "").startswith(PROBLEM_TYPE):
             kept = {name: response[name] for name in ("Allow", "Retry-After")

@@ -228,3 +228,14 @@ def test_catalogue_answers_are_cached_until_the_catalogue_changes(
          **headers)
     fresh = client.get(f"{BASE}/products/kopi-tenom").json()
     assert fresh["variants"][0]["stock"] == 4
+
+
+def test_guessing_tokens_is_throttled(client, shop):
+    from kedai.api.problems import TOKEN_MISSES_PER_WINDOW
+
+    for i in range(TOKEN_MISSES_PER_WINDOW):
+        assert client.get(f"{BASE}/carts/{i:032d}").status_code == 404
+    blocked = client.get(f"{BASE}/orders/{'a' * 32}")
+    assert blocked.status_code == 429
+    assert blocked["Content-Type"] == "application/problem+json"
+    assert client.get(f"{BASE}/products").status_code == 200  # catalogue still open
