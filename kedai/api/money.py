@@ -29,3 +29,10 @@ def money_out(value, currency=""):
         return MoneyOut(amount=str(value.quantized().amount),
                         currency=value.currency)
     return money_out(Money(Decimal(value), currency))
+
+
+def money_dict(value: Money | Decimal, currency: str = "") -> dict[str, str]:
+    """:func:`money_out` as a plain dict, for hot paths that skip pydantic."""
+    if isinstance(value, Money):
+        return {"amount": str(value.quantized().amount), "currency": value.currency}
+    return money_dict(Money(Decimal(value), currency))

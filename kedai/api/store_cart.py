@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Query, Router, Schema
 
 from kedai.api.idempotency import idempotent
-from kedai.api.money import MoneyOut, money_out
+from kedai.api.money import MoneyOut, money_dict, money_out
 from kedai.api.problems import Problem
 from kedai.api.schemas import ERRORS, ProblemOut
 from kedai.cart import selectors as cart_selectors
@@ -59,18 +59,22 @@ class QuantityIn(Schema):
     quantity: int = Field(..., ge=1, le=999)
 
 
-def cart_out(cart: Cart, token: str) -> CartOut:
+def cart_out(cart: Cart, token: str) -> dict:
+    """The cart as a CartOut-shaped dict (built without pydantic: this is
+    the answer to every cart change, so it is kept cheap)."""
     view = cart_selectors.cart_summary(cart=cart)
     currency = cart.currency
-    return CartOut(
-        token=token, subtotal=money_out(view.subtotal, currency),
-        item_count=view.item_count,
-        lines=[CartLineOut(
-            id=lv.line.pk, variant_id=lv.line.variant_id, sku=lv.line.variant.sku,
-            name=lv.line.variant.product.name, variant_label=lv.line.variant.label,
-            quantity=lv.line.quantity, unit_price=money_out(lv.unit_price, currency),
-            line_total=money_out(lv.line_total, currency), available=lv.available,
-            problem=str(lv.problem)) for lv in view.lines])
+    return {
+        "token": token, "subtotal": money_dict(view.subtotal, currency),
+        "item_count": view.item_count,
+        "lines": [{
+            "id": lv.line.pk, "variant_id": lv.line.variant_id,
+            "sku": lv.line.variant.sku, "name": lv.line.variant.product.name,
+            "variant_label": lv.line.variant.label, "quantity": lv.line.quantity,
+            "unit_price": money_dict(lv.unit_price, currency),
+            "line_total": money_dict(lv.line_total, currency),
+            "available": lv.available, "problem": str(lv.problem),
+        } for lv in view.lines]}
 
 
 def cart_for(token: str) -> Cart:
@@ -123,18 +127,31 @@ def cart_detail(request, token: str):
     return cart_out(cart_for(token), token)
 
 
-@router.post("/carts/{token}/lines", response={201: CartOut, ERRORS: ProblemOut},
+class LineAddedOut(Schema):
+    """The line added to (GET the cart for prices and totals, as the HTML
+    form's redirect shows the cart page)."""
+
+    token: str
+    line_id: int
+    variant_id: int
+    quantity: int = Field(..., description="The line's quantity now.")
+    units_in_cart: int
+
+
+@router.post("/carts/{token}/lines", response={201: LineAddedOut, ERRORS: ProblemOut},
              summary="Add an item (adds to the line of the same variant)")
 def cart_add(request, token: str, payload: LineIn):
     cart = cart_for(token)
 
     def create():
         try:
-            cart_services.cart_add_line(cart=cart, variant_id=payload.variant_id,
-                                        quantity=payload.quantity)
+            line = cart_services.cart_add_line(
+                cart=cart, variant_id=payload.variant_id, quantity=payload.quantity)
         except CartError as exc:
             raise _refused(exc) from None
-        return 201, cart_out(cart, token)
+        return 201, {"token": token, "line_id": line.pk,
+                     "variant_id": line.variant_id, "quantity": line.quantity,
+                     "units_in_cart": cart_selectors.cart_item_count(cart=cart)}
 
     return idempotent(request, scope=f"store:cart:{token_hash(token)}",
                       create=create)
@@ -174,7 +191,7 @@ def cart_detail_header(request):
     return cart_detail(request, header_token(request))
 
 
-@router.post("/cart/lines", response={201: CartOut, ERRORS: ProblemOut},
+@router.post("/cart/lines", response={201: LineAddedOut, ERRORS: ProblemOut},
              summary="Add an item to the Authorization: Cart token's cart")
 def cart_add_header(request, payload: LineIn):
     return cart_add(request, header_token(request), payload)

@@ -78,8 +78,10 @@ def test_cart_by_path_and_by_header(client, shop):
     kopi = Variant.objects.get(sku="KOPI-1")
     added = post(client, "/api/store/v1/cart/lines", {"variant_id": kopi.pk},
                  HTTP_AUTHORIZATION=f"Cart {token}")
-    assert added.status_code == 201 and added.json()["item_count"] == 3
-    line = added.json()["lines"][0]["id"]
+    assert added.status_code == 201 and added.json()["units_in_cart"] == 3
+    cart = client.get(f"{BASE}/cart", HTTP_AUTHORIZATION=f"Cart {token}").json()
+    assert cart["subtotal"] == {"amount": "1354.30", "currency": "MYR"}
+    line = cart["lines"][0]["id"]
     changed = client.patch(f"{BASE}/carts/{token}/lines/{line}",
                            json.dumps({"quantity": 1}),
                            content_type="application/json")
