@@ -167,3 +167,20 @@ def test_idempotent_product_create(client, shop, make_key):
     theirs = api_post(client, f"{BASE}/products", body, HTTP_IDEMPOTENCY_KEY="k1",
                       **other_headers)
     assert theirs.status_code == 409
+
+
+def test_settlement_import(client, shop, make_key):
+    _key, headers = make_key("settlements:write")
+    csv = ("payout_id,settled_on,reference,gateway_reference,gross,fee,net,currency\n"
+           "PO-1,2026-11-20,KD-NOPE,,25.00,0.50,24.50,MYR\n")
+    made = api_post(client, f"{BASE}/settlements",
+                    {"gateway": "billplz", "content": csv}, **headers)
+    assert made.status_code == 201, made.content
+    assert made.json()["results"] == {"unmatched": 1}
+    bad = api_post(client, f"{BASE}/settlements",
+                   {"gateway": "billplz", "content": "a,b\n1,2\n"}, **headers)
+    assert bad.status_code == 422
+    _key, reader = make_key("orders:write")
+    assert api_post(client, f"{BASE}/settlements", {"gateway": "billplz",
+                                                   "content": csv},
+                    **reader).status_code == 403
