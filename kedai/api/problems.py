@@ -15,6 +15,7 @@ from http import HTTPStatus
 from django.conf import settings
 from django.http import HttpResponse
 
+from kedai.api.cache import cached_answer
 from kedai.core.ratelimit import rate_limit_blocked, rate_limit_record
 
 logger = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ class ApiMiddleware:
                 headers={"Retry-After": str(TOKEN_MISS_WINDOW_SECONDS)})
         elif cors and request.method == "OPTIONS":
             response = HttpResponse(status=204)
+        elif (cached := cached_answer(request)) is not None:
+            response = cached
         else:
             response = self.get_response(request)
             if token_path and response.status_code in (404, 410):

@@ -4,17 +4,15 @@ Reads only, public and cacheable, the same selectors as the HTML pages
 (kedai.catalog.selectors). Listings page with an opaque cursor.
 """
 
-import hashlib
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
 from ninja import Field, Query, Router, Schema
 
+from kedai.api.cache import cache_answer, cached_answer
 from kedai.api.cursor import cursor_make, cursor_read
 from kedai.api.idempotency import render
 from kedai.api.money import MoneyOut, money_out
@@ -25,7 +23,6 @@ from kedai.catalog.models import Product
 
 router = Router(tags=["storefront: catalogue"])
 PAGE_SIZE = 24
-CACHE_SECONDS = 300
 
 
 class CategoryOut(Schema):
@@ -83,20 +80,13 @@ class SearchQuery(ListingQuery):
     sort: Literal["", "relevance", "price", "-price", "newest", "name"] = ""  # type: ignore[assignment]
 
 
-def _cached(request, build: Callable[[], Schema]) -> HttpResponse:
-    """The JSON of ``build()`` for this URL, from the cache while the
-    catalogue is unchanged (the key carries ``catalog_version``, bumped by
-    every catalogue write), like the public storefront pages."""
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"api:store:{selectors.catalog_version()}:{path}"
-    body = cache.get(key)
-    if body is None:
-        body = render(200, build()).content
-        cache.set(key, body, CACHE_SECONDS)
-    response = HttpResponse(body, content_type="application/json")
-    patch_cache_control(response, public=True,
-                        max_age=settings.KEDAI_PUBLIC_CACHE_SECONDS)
-    return response
+def _cached(request, build: Callable[[], Schema | list]) -> HttpResponse:
+    """The JSON of ``build()``, kept for the next identical request while
+    the catalogue is unchanged (kedai.api.cache)."""
+    hit = cached_answer(request)
+    if hit is not None:
+        return hit
+    return cache_answer(request, render(200, build()).content)
 
 
 def _media(path: str) -> str | None:
