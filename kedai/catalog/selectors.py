@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, QuerySet
 
 from kedai.catalog import versions
 from kedai.catalog.models import Category, FrontPage, Product, ProductImage, Variant
@@ -212,8 +212,9 @@ def product_listing(params: ListingParams,
     return page
 
 
-def _product_listing(params: ListingParams, nav: Navigation | None) -> ProductPage:
-    nav = nav or navigation_get()
+def _listing_base(params: ListingParams, nav: Navigation) -> QuerySet[Product]:
+    """Active, priced products matching the filters of ``params`` (not its
+    words)."""
     base = Product.objects.filter(is_active=True, price__isnull=False)
     if params.category_id is not None:
         ids = (nav.descendant_ids(params.category_id)
@@ -225,6 +226,12 @@ def _product_listing(params: ListingParams, nav: Navigation | None) -> ProductPa
         base = base.filter(price__lte=params.price_max)
     if params.in_stock:
         base = base.filter(in_stock=True)
+    return base
+
+
+def _product_listing(params: ListingParams, nav: Navigation | None) -> ProductPage:
+    nav = nav or navigation_get()
+    base = _listing_base(params, nav)
     sort = params.sort if params.sort in SORTS else ""
     offset = (params.page - 1) * params.per_page
 
@@ -292,3 +299,38 @@ def product_single_variant_id(*, product_id: int) -> int | None:
                                       product__is_active=True)
                .values_list("id", flat=True)[:2])
     return ids[0] if len(ids) == 1 else None
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts for narrowing a listing: per category, in stock, price range."""
+
+    categories: list[tuple[int, int]]  # (category id, products), most first
+    in_stock: int
+    price_min: Decimal | None
+    price_max: Decimal | None
+
+
+FACET_WINDOW = 500  # searches count facets over their best matches only
+
+
+def product_facets(params: ListingParams, nav: Navigation | None = None) -> Facets:
+    """Facets of the products ``params`` matches (ignoring its page).
+
+    With words, counted over the ``FACET_WINDOW`` best matches, so a
+    broad search stays cheap. Three queries plus the search backend's.
+    """
+    nav = nav or navigation_get()
+    base = _listing_base(params, nav)
+    if params.text.strip():
+        hits = get_search_backend().search(
+            text=params.text, base=base, sort="relevance", offset=0,
+            limit=FACET_WINDOW)
+        base = Product.objects.filter(pk__in=hits.ids)
+    by_category = (base.filter(category_id__isnull=False).values("category_id")
+                   .annotate(n=Count("id")).order_by("-n", "category_id"))
+    span = base.aggregate(low=Min("price"), high=Max("price"))
+    return Facets(
+        categories=[(row["category_id"], row["n"]) for row in by_category],
+        in_stock=base.filter(in_stock=True).count(),
+        price_min=span["low"], price_max=span["high"])

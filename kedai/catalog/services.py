@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, Min, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from kedai.catalog.events import ProductsChanged
 from kedai.catalog.images import thumbnail_from
 from kedai.catalog.models import Product, ProductImage, Variant
 from kedai.catalog.search import get_search_backend
@@ -13,6 +14,7 @@ from kedai.catalog.versions import (
     CATALOG_KEY as CACHE_VERSION_KEY,  # noqa: F401 - the old name
 )
 from kedai.catalog.versions import LISTINGS_KEY, catalog_bump, product_key, stamps_bump
+from kedai.core.events import publish
 
 # What a listing card shows that product_refresh computes; a change to any
 # of them retires the cached listings.
@@ -82,6 +84,7 @@ def product_refresh(*, product_ids: Iterable[int]) -> None:
             listed = listed or before != after
             slugs += [row[0] for row in after]
             get_search_backend().index_products(chunk)
+        publish(ProductsChanged(product_ids=tuple(ids)))
     catalog_products_changed(slugs=slugs, listed=listed)
 
 

@@ -221,16 +221,27 @@ def _pricing_line(line: CartLine, currency: str) -> PricingLine:
 def _shipping_args(checkout: Checkout) -> dict:
     """What shipping is priced on: the cart's parcel, the shipping address
     and the goods subtotal (for "free above" methods)."""
-    cart = checkout.cart
+    address = checkout.shipping or {}
+    return _cart_shipping_args(checkout.cart, postcode=address.get("postcode", ""),
+                               state_code=address.get("state_code", ""))
+
+
+def _cart_shipping_args(cart: Cart, *, postcode: str, state_code: str) -> dict:
     lines = list(CartLine.objects.filter(cart=cart).select_related("variant"))
     subtotal = sum((Money(line_total(line.variant.price, line.quantity,
                                      cart.currency), cart.currency)
                     for line in lines), Money.zero(cart.currency))
-    address = checkout.shipping or {}
     return {"parcel": parcel_from_lines([(line.variant, line.quantity)
                                          for line in lines]),
-            "postcode": address.get("postcode", ""),
-            "state_code": address.get("state_code", ""), "subtotal": subtotal}
+            "postcode": postcode, "state_code": state_code, "subtotal": subtotal}
+
+
+def cart_shipping_quotes(*, cart: Cart, postcode: str,
+                         state_code: str) -> list[ShippingQuote]:
+    """Every shipping option for ``cart`` to an address (before checkout),
+    priced exactly as checkout will price it; see :func:`shipping_methods`."""
+    return shipping_quotes(**_cart_shipping_args(cart, postcode=postcode,
+                                                  state_code=state_code))
 
 
 def shipping_methods(*, checkout: Checkout) -> list[ShippingQuote]:

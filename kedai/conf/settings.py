@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kedai.dataio",
     "kedai.shopsettings",
     "kedai.storefront",
+    "kedai.api",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,9 @@ MIDDLEWARE = [
     "kedai.core.health.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /api/: errors as application/problem+json, CORS for storefront GETs,
+    # never a cookie.
+    "kedai.api.problems.ApiMiddleware",
     # Before anything reads the path: strips /s/<token>/ and guards the
     # cookieless storefront (headers, same-origin POST check).
     "kedai.storefront.middleware.ShopperTokenMiddleware",
@@ -305,6 +309,14 @@ KEDAI_PAYMENT_METHODS = env.list("KEDAI_PAYMENT_METHODS",
 KEDAI_SIGNIN_LINK_MINUTES = env.int("KEDAI_SIGNIN_LINK_MINUTES", default=30)
 KEDAI_ACCOUNT_ACCESS_MINUTES = env.int("KEDAI_ACCOUNT_ACCESS_MINUTES", default=60)
 KEDAI_CHECKOUT_TTL_DAYS = env.int("KEDAI_CHECKOUT_TTL_DAYS", default=7)
+# JSON API (docs/api.md): requests a minute per admin API key, and the
+# Origin allowed to read the storefront API's GETs from a browser ("*" like
+# the search embed; "" for none).
+KEDAI_API_RATE_LIMIT = env.int("KEDAI_API_RATE_LIMIT", default=600)
+KEDAI_API_CORS_ORIGIN = env("KEDAI_API_CORS_ORIGIN", default="*")
+# Posts outbound webhooks from the outbox (kedai.notifications.delivery).
+KEDAI_WEBHOOK_SENDER = "kedai.api.webhooks.webhook_post"
+KEDAI_WEBHOOK_TIMEOUT = env.int("KEDAI_WEBHOOK_TIMEOUT", default=10)
 # The shop's public address, for links in emails (order pages, sign-in).
 KEDAI_SITE_URL = env("KEDAI_SITE_URL", default="http://127.0.0.1:8000")
 # Product search ("default" is the one used), shaped like STORAGES. The

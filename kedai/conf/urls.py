@@ -25,8 +25,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("office/", include("kedai.backoffice.urls")),
     path("office/", include(AREAS)),
+    path("office/api/", include("kedai.api.office_urls")),
     # Payment gateways: hosted-page redirects, browser returns and callbacks.
     path("pay/", include("kedai.payments.urls")),
+    # The JSON API (storefront and admin) and its OpenAPI document.
+    path("api/", include("kedai.api.urls")),
     # Issued documents (invoices, receipts) of an order, by its token.
     path("", include("kedai.invoicing.urls")),
     path("", include("kedai.storefront.urls_public")),

@@ -4,13 +4,14 @@ import logging
 import re
 
 # Cart (/s/), checkout, order, account and sign-in link tokens: 32 URL-safe
-# characters.
-_TOKEN_IN_PATH = re.compile(r"/(s|checkout|order|account|sign-in)/[A-Za-z0-9_-]{32}/")
+# characters; in the storefront API under carts/, checkouts/ and orders/.
+_TOKEN_IN_PATH = re.compile(
+    r"/(s|checkout|order|account|sign-in|carts|checkouts|orders)/[A-Za-z0-9_-]{32}(?=/|$)")
 
 
 def redact(text: str) -> str:
     """Replace every capability token in ``text`` by a placeholder."""
-    return _TOKEN_IN_PATH.sub(r"/\1/<token>/", text)
+    return _TOKEN_IN_PATH.sub(r"/\1/<token>", text)
 
 
 class RedactTokensFilter(logging.Filter):

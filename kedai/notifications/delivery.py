@@ -38,6 +38,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from kedai.notifications.attachments import attachment_load
 from kedai.notifications.exceptions import MessageObsolete
@@ -202,6 +203,8 @@ def _send_claimed(messages: list[Message]) -> DeliveryReport:
 
 
 def _send_one(connection: BaseEmailBackend, message: Message) -> _Outcome:
+    if message.kind == "webhook":
+        return _post_webhook(message)
     try:
         rendered = message_render(message)
         email = build_email(message, connection=connection, rendered=rendered)
@@ -238,6 +241,20 @@ def _send_one(connection: BaseEmailBackend, message: Message) -> _Outcome:
     if not sent:
         return _Outcome(AttemptOutcome.RETRY, "The email backend sent nothing.")
     return _Outcome(AttemptOutcome.SENT, rendered=rendered)
+
+
+def _post_webhook(message: Message) -> _Outcome:
+    """POST a webhook through KEDAI_WEBHOOK_SENDER (a callable taking the
+    message and returning the HTTP status); any non-2xx answer or network
+    error is retried with backoff. The status is kept in ``smtp_code``."""
+    try:
+        status = import_string(settings.KEDAI_WEBHOOK_SENDER)(message)
+    except Exception as exc:
+        return _Outcome(AttemptOutcome.RETRY, f"{type(exc).__name__}: {exc}")
+    if 200 <= status < 300:
+        return _Outcome(AttemptOutcome.SENT, smtp_code=status)
+    return _Outcome(AttemptOutcome.RETRY, f"The receiver answered HTTP {status}.",
+                    smtp_code=status)
 
 
 def _by_code(code: int, error: str) -> _Outcome:

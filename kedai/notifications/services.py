@@ -24,6 +24,12 @@ from kedai.notifications.models import Message, MessageStatus
 logger = logging.getLogger(__name__)
 
 
+# Outbound webhooks travel through the outbox too (docs/api.md): ``to_email``
+# holds the URL, ``from_email`` "webhook:<endpoint id>", ``subject`` the event
+# type and ``body_text`` the JSON body. KEDAI_WEBHOOK_SENDER posts them.
+WEBHOOK_KIND = "webhook"
+
+
 def address_problem(address: str) -> str:
     """Why ``address`` cannot receive mail, or "" when it looks deliverable."""
     if not address:
@@ -97,6 +103,25 @@ def message_queue(*, kind: str, to: str, subject: str, body_text: str = "",
     return message
 
 
+def webhook_queue(*, url: str, endpoint: str, event: str, body: str,
+                  reference: str = "", dedupe_key: str | None = None) -> Message:
+    """Put one webhook POST in the outbox, like :func:`message_queue` an
+    email: call it inside the event's transaction; delivered after commit,
+    retried with backoff, every attempt recorded."""
+    if dedupe_key:
+        existing = Message.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    message = Message.objects.create(
+        kind=WEBHOOK_KIND, reference=reference[:60], dedupe_key=dedupe_key or None,
+        to_email=url[:254], from_email=endpoint, subject=_one_line(event),
+        body_text=body, message_id=make_msgid(
+            domain=settings.KEDAI_OUTBOX_MESSAGE_ID_DOMAIN or None),
+        status=MessageStatus.PENDING, next_attempt_at=timezone.now())
+    _wake_after_commit(message.pk)
+    return message
+
+
 def message_resend(*, message: Message, to: str | None = None) -> Message:
     """Send ``message`` again; return the row that will be delivered.
 
@@ -110,7 +135,8 @@ def message_resend(*, message: Message, to: str | None = None) -> Message:
     with transaction.atomic(savepoint=False):
         current = Message.objects.select_for_update().get(pk=message.pk)
         address = (to if to is not None else current.to_email).strip()
-        problem = address_problem(address)
+        problem = ("" if current.kind == WEBHOOK_KIND
+                   else address_problem(address))
         if current.status == MessageStatus.FAILED:
             current.to_email = address
             current.last_error = problem

@@ -55,3 +55,13 @@ class OrderShipped:
 
     order: Order
     shipments: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
+class OrderStatusChanged:
+    """The order moved from ``status_from`` to ``status_to`` (published
+    after the more specific events above, by ``order_change_status``)."""
+
+    order: Order
+    status_from: str
+    status_to: str

@@ -17,7 +17,7 @@ from kedai.catalog.models import Variant
 from kedai.catalog.services import product_refresh
 from kedai.core.events import publish
 from kedai.core.money import units_share
-from kedai.orders.events import OrderCancelled
+from kedai.orders.events import OrderCancelled, OrderStatusChanged
 from kedai.orders.exceptions import OrderError
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 
@@ -51,7 +51,8 @@ def order_change_status(*, order: Order, to: str, actor: str, note: str = "") ->
                 _("An order that is “%(from)s” cannot become “%(to)s”.")
                 % {"from": S(locked.status).label, "to": S(to).label},
                 code="transition")
-        OrderEvent.objects.create(order=locked, status_from=locked.status,
+        status_from = locked.status
+        OrderEvent.objects.create(order=locked, status_from=status_from,
                                   status_to=to, actor=actor, note=note)
         if to in RESTOCKING:
             _restock(locked)
@@ -61,6 +62,8 @@ def order_change_status(*, order: Order, to: str, actor: str, note: str = "") ->
         Order.objects.filter(pk=locked.pk).update(
             status=to, reserved_until=None, updated_at=timezone.now())
         locked.status, locked.reserved_until = to, None
+        publish(OrderStatusChanged(order=locked, status_from=status_from,
+                                   status_to=to))
     return locked
 
 

@@ -23,6 +23,7 @@ SIMULATORS: dict[str, str] = {
     "fiuu": "kedai.sandbox.fiuu:app",
     "senangpay": "kedai.sandbox.senangpay:app",
     "stripe": "kedai.sandbox.stripe:app",
+    "webhooks": "kedai.sandbox.webhooks:app",
 }
 
 

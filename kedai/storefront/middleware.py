@@ -39,7 +39,7 @@ _CAPABILITY_URL = re.compile(
     rf"/{TOKEN_PATTERN}/")
 TOKEN_MISSES_PER_WINDOW = 30
 TOKEN_MISS_WINDOW_SECONDS = 600
-_NOT_STOREFRONT = ("/admin/", "/office/", "/static/", "/media/")
+_NOT_STOREFRONT = ("/admin/", "/office/", "/static/", "/media/", "/api/")
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 # Gateways post callbacks and browser returns from their own sites; those
 # views prove each request by the gateway's signature instead.

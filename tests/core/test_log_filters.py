@@ -22,3 +22,10 @@ def test_filter_rewrites_message_and_args():
     assert RedactTokensFilter().filter(record)
     assert TOKEN not in record.getMessage()
     assert "/s/<token>/cart/" in record.getMessage()
+
+
+def test_redact_covers_the_storefront_api_tokens():
+    assert redact(f"Not Found: /api/store/v1/carts/{TOKEN}") == (
+        "Not Found: /api/store/v1/carts/<token>")
+    assert redact(f"GET /api/store/v1/checkouts/{TOKEN}/review") == (
+        "GET /api/store/v1/checkouts/<token>/review")

@@ -1,0 +1,32 @@
+"""Opaque pagination cursors.
+
+A cursor is the position after the last item of a page (a sort key, or
+the offset for ranked search), signed with the project's secret so a
+client cannot forge one. Clients pass ``next_cursor`` back unchanged.
+"""
+
+from django.core import signing
+
+from kedai.api.problems import Problem
+
+_SALT = "kedai.api.cursor"
+
+
+def cursor_make(kind: str, position: object) -> str:
+    return signing.dumps([kind, position], salt=_SALT, compress=True)
+
+
+def cursor_read(kind: str, cursor: str | None) -> object | None:
+    """The position in ``cursor``, None for no cursor; 400 if it is not
+    one of ours for this listing."""
+    if not cursor:
+        return None
+    try:
+        found_kind, position = signing.loads(cursor, salt=_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise Problem(400, "The cursor is not valid; start again without it.",
+                      code="bad_cursor") from exc
+    if found_kind != kind:
+        raise Problem(400, "This cursor belongs to another listing.",
+                      code="bad_cursor")
+    return position
