@@ -18,10 +18,11 @@ from kedai.api.money import MoneyOut, money_out
 from kedai.api.problems import Problem
 from kedai.api.schemas import ERRORS, ProblemOut
 from kedai.backoffice.orders import selectors, services
-from kedai.backoffice.orders.services import BulkRefused, LineReturn
+from kedai.backoffice.orders.services import BulkRefused
 from kedai.core.exceptions import ApplicationError
 from kedai.orders.models import Order
 from kedai.orders.services import order_cancel
+from kedai.payments.refunds import LineReturn, order_refund_lines
 
 router = Router(tags=["admin: orders"], auth=ApiKeyAuth())
 
@@ -253,7 +254,7 @@ def order_refund(request, number: str, payload: RefundIn):
 
     def create():
         try:
-            refund = services.order_refund_lines(
+            refund = order_refund_lines(
                 order=order, returns=[LineReturn(line_id=r.line_id,
                                                  quantity=r.quantity,
                                                  restock=r.restock)

@@ -1,6 +1,8 @@
 """A browsable reference of the API, rendered on the server from the
 OpenAPI document (no third-party scripts, styles or fonts)."""
 
+from typing import Any
+
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -19,9 +21,13 @@ def _ref_name(schema: dict | None) -> str:
     return schema.get("type", "")
 
 
+def _first(content: dict[str, Any]) -> dict[str, Any]:
+    return next(iter(content.values()), {})
+
+
 @require_safe
 def reference_page(request):
-    schema = api.get_openapi_schema()
+    schema: dict[str, Any] = api.get_openapi_schema()
     tags: dict[str, list[dict]] = {}
     for path, item in schema["paths"].items():
         for method in METHODS:
@@ -32,7 +38,9 @@ def reference_page(request):
             responses = []
             for status, response in op.get("responses", {}).items():
                 content = response.get("content", {})
-                kind, media = next(iter(content.items()), ("", {}))
+                first: tuple[str, dict[str, Any]] = next(iter(content.items()),
+                                                         ("", {}))
+                kind, media = first
                 responses.append({"status": status, "type": kind,
                                   "schema": _ref_name(media.get("schema"))})
             tags.setdefault((op.get("tags") or ["other"])[0], []).append({
@@ -43,7 +51,7 @@ def reference_page(request):
                                 "required": p.get("required", False),
                                 "description": p.get("description", "")}
                                for p in op.get("parameters", [])],
-                "body": _ref_name(next(iter(body.values()), {}).get("schema")),
+                "body": _ref_name(_first(body).get("schema")),
                 "responses": responses,
             })
     components = [

@@ -69,7 +69,7 @@ class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
             if id_or_none(pk) is None:
                 raise ValidationError(self.error_messages["invalid_choice"],
                                       code="invalid_choice", params={"value": pk})
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]
 
 
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}")

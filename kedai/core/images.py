@@ -81,7 +81,7 @@ class RasterImageFormField(forms.ImageField):
         checked = super().to_python(data)  # Django's own check with Pillow
         if checked is None:
             return None
-        return raster_reencode(checked, checked.name)
+        return raster_reencode(checked, checked.name or "image")
 
 
 class RasterImageField(models.ImageField):

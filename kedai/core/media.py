@@ -31,4 +31,4 @@ def media_headers(response):
 
 def media_serve(request, path):
     """``django.views.static.serve`` for MEDIA_ROOT, with media_headers."""
-    return media_headers(serve(request, path, document_root=settings.MEDIA_ROOT))
+    return media_headers(serve(request, path, document_root=str(settings.MEDIA_ROOT)))

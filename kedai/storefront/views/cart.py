@@ -148,10 +148,10 @@ def _add_failed(request, form):
     product_id = form.data.get("product")
     variant_id = form.data.get("variant")
     qs = Product.objects.filter(is_active=True)
-    if id_or_none(variant_id):
-        qs = qs.filter(variants__pk=id_or_none(variant_id))
-    elif id_or_none(product_id):
-        qs = qs.filter(pk=id_or_none(product_id))
+    if (variant_pk := id_or_none(variant_id)) is not None:
+        qs = qs.filter(variants__pk=variant_pk)
+    elif (product_pk := id_or_none(product_id)) is not None:
+        qs = qs.filter(pk=product_pk)
     else:
         qs = qs.none()
     slug = qs.values_list("slug", flat=True).first()

@@ -14,6 +14,7 @@ import secrets
 import signal
 import sys
 import time
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -118,7 +119,7 @@ class Command(BaseCommand):
     def _serve(self, host, port, sandbox_port):
         python = sys.executable
         # Fixed argument lists built here, no shell and no user input.
-        commands = {} if sandbox_port is None else {
+        commands: dict[str, Sequence[str]] = {} if sandbox_port is None else {
             "sandbox": [python, "-m", "kedai.sandbox", "--host", host,
                         "--port", str(sandbox_port)],
         }
