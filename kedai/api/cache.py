@@ -1,8 +1,9 @@
 """Cached answers of the public catalogue endpoints.
 
-The key carries ``catalog_version`` (bumped by every catalogue write), so
-an answer is reused only while the catalogue is unchanged, like the public
-storefront pages. ``ApiMiddleware`` serves hits before sessions, locale and
+The key carries the catalogue version stamps (``kedai.catalog.versions``):
+the catalogue's and the listings' for every answer, and the product's own
+for a product's answer (its stock counts), so an answer is reused only
+while what it shows is unchanged, like the public storefront pages. ``ApiMiddleware`` serves hits before sessions, locale and
 django-ninja do any work; the views store misses.
 """
 
@@ -13,7 +14,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
-from kedai.catalog.selectors import catalog_version
+from kedai.catalog import versions
 
 CACHE_SECONDS = 300
 # The storefront API's public, token-free reads.
@@ -21,9 +22,16 @@ CATALOGUE_PATHS = ("/api/store/v1/categories", "/api/store/v1/products",
                    "/api/store/v1/search")
 
 
+PRODUCT_PATH = "/api/store/v1/products/"
+
+
 def _key(request) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"api:store:{catalog_version()}:{path}"
+    keys = [versions.CATALOG_KEY, versions.LISTINGS_KEY]
+    if request.path_info.startswith(PRODUCT_PATH):
+        slug = request.path_info[len(PRODUCT_PATH):].strip("/").split("/")[0]
+        keys.append(versions.product_key(slug))
+    return f"api:store:{versions.stamps_get(keys)}:{path}"
 
 
 def _response(body: bytes) -> HttpResponse:

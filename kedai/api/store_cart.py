@@ -16,9 +16,9 @@ from kedai.cart import selectors as cart_selectors
 from kedai.cart import services as cart_services
 from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
 from kedai.cart.models import Cart
-from kedai.cart.tokens import token_hash
 from kedai.checkout import services as checkout_services
 from kedai.checkout.exceptions import CheckoutError
+from kedai.core.tokens import token_hash
 from kedai.customers.addressing import normalise_postcode, validate_postcode_state
 
 router = Router(tags=["storefront: cart"])
