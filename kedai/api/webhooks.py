@@ -157,8 +157,15 @@ def _order_data(order) -> dict[str, Any]:
 def order_placed(order) -> None:
     """From checkout's placing transaction: ``order.placed``; and
     ``stock.low`` for each variant the order took to the threshold."""
-    webhook_event(event=WebhookEvent.ORDER_PLACED, data=_order_data(order),
-                  reference=order.number)
+    wanted: set[str] = set()
+    for events in WebhookEndpoint.objects.filter(is_active=True).values_list(
+            "events", flat=True):
+        wanted.update(events)
+    if WebhookEvent.ORDER_PLACED in wanted:
+        webhook_event(event=WebhookEvent.ORDER_PLACED, data=_order_data(order),
+                      reference=order.number)
+    if WebhookEvent.STOCK_LOW not in wanted:
+        return  # the order's lines are not read for nobody
     threshold = settings.KEDAI_LOW_STOCK_THRESHOLD
     # The lines' variants are read after the decrement, in the same
     # transaction: stock is what this order left.

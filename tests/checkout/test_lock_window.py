@@ -61,9 +61,12 @@ def test_no_rendering_or_reindexing_while_the_numbers_are_locked(
     invoice_number = takes_number("INV")
     # After the invoice number: its document and two outbox rows only.
     tables = {"core_numbersequence", "invoicing_document", "notifications_message",
-              "invoicing_sellerprofile"}
+              "invoicing_sellerprofile",
+              "api_webhookendpoint"}  # one read: who wants webhooks
     assert all(any(t in q for t in tables) or q.startswith(("SAVEPOINT", "RELEASE"))
-               for q in sql[invoice_number:]), sql[invoice_number:]
+               for q in sql[invoice_number:]), [
+        q for q in sql[invoice_number:] if not any(t in q for t in tables)
+        and not q.startswith(("SAVEPOINT", "RELEASE"))]
     assert Message.objects.filter(body_text="").count() == 2  # not rendered yet
 
     # After commit: the listing shows the sell-out, and the mails go out
