@@ -3,8 +3,9 @@
 The key carries the catalogue version stamps (``kedai.catalog.versions``):
 the catalogue's and the listings' for every answer, and the product's own
 for a product's answer (its stock counts), so an answer is reused only
-while what it shows is unchanged, like the public storefront pages. ``ApiMiddleware`` serves hits before sessions, locale and
-django-ninja do any work; the views store misses.
+while what it shows is unchanged, like the public storefront pages.
+``ApiMiddleware`` serves hits before sessions, locale and django-ninja do
+any work; the views store misses.
 """
 
 import hashlib

@@ -186,7 +186,8 @@ def _gateway_section(code: str, base: str) -> Section:
 def _carrier_section(name: str, conf: dict) -> Section:
     section = Section(f"Carrier: {name}")
     try:
-        carrier = import_string(conf["BACKEND"])(name, dict(conf.get("OPTIONS", {}) or {}))
+        options = dict(conf.get("OPTIONS", {}) or {})
+        carrier = import_string(conf["BACKEND"])(name, options)
     except (ImportError, KeyError, TypeError) as exc:
         section.add("Adapter", False, str(exc))
         return section
