@@ -16,7 +16,7 @@ from django.conf import settings
 from django.http import HttpResponse
 
 from kedai.api.cache import cached_answer
-from kedai.core.ratelimit import rate_limit_blocked, rate_limit_record
+from kedai.core.ratelimit import client_address, rate_limit_blocked, rate_limit_record
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,28 @@ def from_problem(exc: Problem) -> HttpResponse:
                             errors=exc.errors, headers=exc.headers)
 
 
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def _has_nul(request) -> bool:
+    """A NUL character in the path, the query or a JSON body."""
+    if "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if request.content_type != "application/json":
+        return False
+    try:
+        return _holds_nul(json.loads(request.body or b"null"))
+    except ValueError:
+        return False  # malformed JSON: django-ninja answers it
+
+
 class ApiMiddleware:
     """Under ``/api/``: errors as problem documents, never a cookie.
 
@@ -78,8 +100,12 @@ class ApiMiddleware:
         cors = (request.path_info.startswith(STORE_PREFIX)
                 and settings.KEDAI_API_CORS_ORIGIN)
         token_path = bool(_TOKEN_PATH.match(request.path_info))
-        miss_key = f"api-token-miss:{request.META.get('REMOTE_ADDR', '')}"
-        if token_path and rate_limit_blocked(key=miss_key,
+        miss_key = f"api-token-miss:{client_address(request)}"
+        if _has_nul(request):
+            # No text Kedai stores may hold NUL (PostgreSQL refuses it).
+            response = problem_response(
+                422, "Text may not contain NUL characters.", code="invalid")
+        elif token_path and rate_limit_blocked(key=miss_key,
                                              limit=TOKEN_MISSES_PER_WINDOW):
             # Guessing tokens: as the storefront's token URLs (SEC-06).
             response = problem_response(

@@ -118,7 +118,10 @@ def test_a_lock_wait_that_times_out_on_postgresql_gets_503(client, vendor):
     params.pop("cursor_factory", None)
     params.pop("context", None)
     with psycopg.connect(**params) as other, other.transaction():
-        other.execute("SELECT id FROM cart_cart WHERE id = %s FOR UPDATE", [cart.pk])
+        # Adding to the cart is one INSERT … ON CONFLICT DO UPDATE of the
+        # line: a transaction holding that line's row makes it wait.
+        other.execute("SELECT id FROM cart_cartline WHERE cart_id = %s FOR UPDATE",
+                      [cart.pk])
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '200ms'")
         response = client.post(f"/s/{token}/cart/add/", {"product": product.pk,
