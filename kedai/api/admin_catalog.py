@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema
 
-from kedai.api.cursor import cursor_make, cursor_read
+from kedai.api.cursor import page_by_id
 from kedai.api.idempotency import idempotent
 from kedai.api.keys import ApiKeyAuth, require
 from kedai.api.money import MoneyOut, money_out
@@ -173,18 +173,10 @@ def _product(slug: str) -> Product:
             summary="All products (active or not) with variants, by id")
 def product_list(request, query: Query[ProductQuery]):
     require(request, "catalog:read")
-    after = cursor_read("admin-products", query.cursor)
-    qs = _products().order_by("id")
-    if after is not None:
-        if not isinstance(after, int):
-            raise Problem(400, "The cursor is not valid.", code="bad_cursor")
-        qs = qs.filter(id__gt=after)
-    page = list(qs[:query.limit + 1])
-    more = len(page) > query.limit
-    page = page[:query.limit]
+    page, next_cursor = page_by_id(_products(), kind="admin-products",
+                                   cursor=query.cursor, limit=query.limit)
     return AdminProductPageOut(items=[product_out(p) for p in page],
-                          next_cursor=cursor_make("admin-products", page[-1].pk)
-                          if more else None)
+                               next_cursor=next_cursor)
 
 
 @router.get("/products/{slug}", response={200: AdminProductOut, ERRORS: ProblemOut},

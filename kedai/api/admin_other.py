@@ -5,7 +5,7 @@ from typing import Literal
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from kedai.api.cursor import cursor_make, cursor_read
+from kedai.api.cursor import page_by_id
 from kedai.api.idempotency import idempotent
 from kedai.api.keys import ApiKeyAuth, require
 from kedai.api.money import MoneyOut, money_out
@@ -50,18 +50,10 @@ def _customer_out(c: Customer) -> CustomerOut:
             summary="Customers, oldest first")
 def customer_list(request, query: Query[PageQuery]):
     require(request, "customers:read")
-    after = cursor_read("customers", query.cursor)
-    qs = Customer.objects.order_by("id")
-    if after is not None:
-        if not isinstance(after, int):
-            raise Problem(400, "The cursor is not valid.", code="bad_cursor")
-        qs = qs.filter(id__gt=after)
-    page = list(qs[:query.limit + 1])
-    more = len(page) > query.limit
-    page = page[:query.limit]
+    page, next_cursor = page_by_id(Customer.objects.all(), kind="customers",
+                                   cursor=query.cursor, limit=query.limit)
     return CustomerPageOut(items=[_customer_out(c) for c in page],
-                           next_cursor=cursor_make("customers", page[-1].pk)
-                           if more else None)
+                           next_cursor=next_cursor)
 
 
 @router.get("/customers/{number}", response={200: CustomerOut, ERRORS: ProblemOut},
