@@ -9,6 +9,8 @@ SECTIONS = (
     ("reports:dashboard", _("Sales"), "view_reports"),
     ("reports:low_stock", _("Low stock"), "view_reports"),
     ("dataio:home", _("Data"), "export_data"),
+    ("backoffice_shipping:home", _("Shipping"), "manage_settings"),
+    ("backoffice_mailbox:list", _("Mailbox"), "manage_settings"),
     ("shopsettings:home", _("Settings"), "manage_settings"),
 )
 

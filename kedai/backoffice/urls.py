@@ -18,4 +18,6 @@ AREAS = [
     path("reports/", include("kedai.reports.urls")),
     path("data/", include("kedai.dataio.urls")),
     path("settings/", include("kedai.shopsettings.urls")),
+    path("shipping/", include("kedai.backoffice.shipping.urls")),
+    path("mailbox/", include("kedai.backoffice.mailbox.urls")),
 ]

@@ -135,6 +135,10 @@ class RateCard(models.Model):
     source = models.TextField(_("source"), blank=True)
     effective_date = models.DateField(_("effective from"))
     is_active = models.BooleanField(_("active"), default=True)
+    is_sample = models.BooleanField(
+        _("sample"), default=False,
+        help_text=_("Illustrative prices shipped with Kedai, not the carrier's "
+                    "card: upload yours."))
     currency = models.CharField(max_length=3, default="MYR")
     volumetric_divisor = models.PositiveIntegerField(
         _("volumetric divisor"), default=6000,

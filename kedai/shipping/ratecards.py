@@ -311,6 +311,7 @@ class CardFile:
     effective_date: date
     terms: CardTerms
     bands: list[Band]
+    is_sample: bool = False
 
 
 def card_file_read(path: Path) -> CardFile:
@@ -340,4 +341,5 @@ def card_file_read(path: Path) -> CardFile:
     return CardFile(carrier=meta["carrier"], version=meta["version"],
                     source=meta["source"],
                     effective_date=date.fromisoformat(meta["effective_date"]),
-                    terms=terms, bands=bands)
+                    terms=terms, bands=bands,
+                    is_sample=meta.get("sample", "").lower() in {"yes", "true"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -16,11 +17,20 @@ from kedai.orders.events import OrderShipped
 from kedai.orders.models import Order, OrderStatus
 from kedai.orders.services import order_change_status
 from kedai.shipping.exceptions import ShippingError
-from kedai.shipping.models import Carrier, RateBand, RateCard, Shipment, ShipmentParcel
+from kedai.shipping.models import (
+    RATE_CARD_CARRIERS,
+    Carrier,
+    RateBand,
+    RateCard,
+    Shipment,
+    ShipmentParcel,
+    ShippingMethod,
+)
 from kedai.shipping.ratecards import (
     CARD_FILES,
     DATA_DIR,
     Band,
+    CardTerms,
     bands_parse,
     bands_to_csv,
     card_file_read,
@@ -56,7 +66,8 @@ def rate_cards_load(*, paths: Iterable[Path] | None = None,
                 carrier=card_file.carrier, version=card_file.version,
                 source=card_file.source, effective_date=card_file.effective_date,
                 is_active=not has_active and card_file.carrier not in INACTIVE_ON_LOAD,
-                created_by=actor, **asdict(card_file.terms))
+                is_sample=card_file.is_sample, created_by=actor,
+                **asdict(card_file.terms))
             _bands_create(card, card_file.bands)
         created.append(card)
     return created
@@ -87,33 +98,119 @@ def rate_card_csv(*, card: RateCard) -> str:
 
 @transaction.atomic(durable=True)
 def rate_card_replace(*, card: RateCard, csv_text: str, version: str = "",
-                      actor: str) -> RateCard:
+                      actor: str, effective_date: date | None = None,
+                      activate: bool = True) -> RateCard:
     """Make a new version of ``card`` with the bands of ``csv_text``.
 
     Validates first (:func:`kedai.shipping.ratecards.bands_parse`): any
     error raises :class:`RateCardInvalid` with row-level errors and
     changes nothing, so the current card stays in use. Otherwise the new
     version copies the card's terms, becomes the carrier's active card and
-    the previous active card is kept, inactive. ``version`` defaults to a
-    timestamp.
+    the previous active card is kept, inactive (with ``activate=False`` the
+    new version is stored inactive and nothing else changes). ``version``
+    defaults to a timestamp, ``effective_date`` to today in the shop's time
+    zone. An uploaded card is never a sample.
     """
+    return _rate_card_new(carrier=card.carrier, base=card, csv_text=csv_text,
+                          version=version, actor=actor,
+                          effective_date=effective_date, activate=activate)
+
+
+@transaction.atomic(durable=True)
+def rate_card_upload(*, carrier: str, csv_text: str, version: str = "",
+                     actor: str, effective_date: date | None = None,
+                     activate: bool = True) -> RateCard:
+    """A new rate card for ``carrier`` from CSV (see :func:`rate_card_replace`).
+
+    The terms (divisor, surcharges, limits) are copied from the carrier's
+    active card, else its newest card, else Kedai's defaults; the owner
+    edits them afterwards. Raises RateCardInvalid / ShippingError and
+    writes nothing when the CSV or the version is refused.
+    """
+    if carrier not in {c.value for c in RATE_CARD_CARRIERS}:
+        raise ShippingError(_("Choose a carrier from the list."), code="carrier")
+    base = (RateCard.objects.filter(carrier=carrier)
+            .order_by("-is_active", "-created_at", "-id").first())
+    return _rate_card_new(carrier=carrier, base=base, csv_text=csv_text,
+                          version=version, actor=actor,
+                          effective_date=effective_date, activate=activate)
+
+
+def _rate_card_new(*, carrier: str, base: RateCard | None, csv_text: str,
+                   version: str, actor: str, effective_date: date | None,
+                   activate: bool) -> RateCard:
     bands = bands_parse(csv_text)
     now = timezone.now()
     version = (version.strip() or f"upload-{now:%Y%m%d-%H%M%S}")[:60]
-    if RateCard.objects.filter(carrier=card.carrier, version=version).exists():
+    if RateCard.objects.filter(carrier=carrier, version=version).exists():
         raise ShippingError(_("Version “%(version)s” exists already.")
                             % {"version": version}, code="version_exists")
-    RateCard.objects.select_for_update().filter(carrier=card.carrier,
-                                                is_active=True).update(is_active=False)
+    if activate:
+        RateCard.objects.select_for_update().filter(
+            carrier=carrier, is_active=True).update(is_active=False)
+    today = timezone.localdate(now).isoformat()
+    source = (_("Uploaded by %(actor)s on %(date)s, edited from %(old)s.")
+              % {"actor": actor, "date": today, "old": base.version}
+              if base is not None else
+              _("Uploaded by %(actor)s on %(date)s.") % {"actor": actor,
+                                                          "date": today})
     new = RateCard.objects.create(
-        carrier=card.carrier, version=version,
-        source=_("Uploaded by %(actor)s on %(date)s, edited from %(old)s.")
-        % {"actor": actor, "date": timezone.localdate(now).isoformat(),
-           "old": card.version},
-        effective_date=timezone.localdate(now), is_active=True, created_by=actor,
-        **asdict(card.terms()))
+        carrier=carrier, version=version, source=source,
+        effective_date=effective_date or timezone.localdate(now),
+        is_active=activate, is_sample=False, created_by=actor,
+        **asdict(base.terms() if base is not None else CardTerms()))
     _bands_create(new, bands)
     return new
+
+
+@transaction.atomic
+def rate_card_activate(*, card: RateCard) -> RateCard:
+    """Make ``card`` the one active card of its carrier (the others off).
+
+    Checkout quotes the carrier from it from the next request on.
+    """
+    RateCard.objects.select_for_update().filter(carrier=card.carrier).exclude(
+        pk=card.pk).update(is_active=False)
+    RateCard.objects.filter(pk=card.pk).update(is_active=True)
+    card.is_active = True
+    return card
+
+
+def rate_card_deactivate(*, card: RateCard) -> RateCard:
+    """Switch ``card`` off: its carrier is no longer offered at checkout
+    (unless a live rate provider quotes it). Keeps the card and its bands."""
+    RateCard.objects.filter(pk=card.pk).update(is_active=False)
+    card.is_active = False
+    return card
+
+
+def shipping_method_save(*, method: ShippingMethod) -> ShippingMethod:
+    """Validate (``full_clean``: kind, zones, amounts) and save ``method``.
+
+    Raises ValidationError and saves nothing when a value is refused.
+    """
+    method.full_clean()
+    method.save()
+    return method
+
+
+def shipping_method_set_active(*, method: ShippingMethod,
+                               active: bool) -> ShippingMethod:
+    """Offer ``method`` at checkout (``active``) or stop offering it."""
+    ShippingMethod.objects.filter(pk=method.pk).update(is_active=active)
+    method.is_active = active
+    return method
+
+
+def shipping_demo_setup() -> None:
+    """The demo shop offers both carriers: Skynet's sample card is switched
+    on when Skynet has no active card (a real shop keeps it off until the
+    owner uploads their card; the back office warns about samples)."""
+    if not RateCard.objects.filter(carrier=Carrier.SKYNET, is_active=True).exists():
+        card = (RateCard.objects.filter(carrier=Carrier.SKYNET)
+                .order_by("-created_at", "-id").first())
+        if card is not None:
+            rate_card_activate(card=card)
 
 
 # --- shipments ----------------------------------------------------------------------
