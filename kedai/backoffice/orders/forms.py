@@ -69,7 +69,8 @@ class BulkForm(forms.Form):
         ("mark_paid", _("Mark paid (offline payment)")),
         ("mark_packed", _("Mark packed")),
         ("slips", _("Print packing slips")),
-        ("labels", _("Print address labels")),
+        ("thermal_labels", _("Print shipping labels (100 × 150 mm)")),
+        ("labels", _("Print address labels (A4 sheet)")),
         ("tracking", _("Add tracking numbers")),
         ("export", _("Export as CSV")),
     ]

@@ -1,4 +1,5 @@
-"""Packing slips (one A4 page per order) and address labels (A4 sheets).
+"""Packing slips (one A4 page per order), address labels (A4 sheets) and
+100 × 150 mm shipping labels (drawn by kedai.shipping.labels).
 
 Drawn with ReportLab, with the invoices' fonts (kedai.invoicing.pdf), so
 names in any script the shop's fonts cover print as written. Several
@@ -10,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 
+from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -17,6 +19,12 @@ from reportlab.pdfgen.canvas import Canvas
 from kedai.invoicing.pdf import fonts
 from kedai.invoicing.selectors import seller_profile_get
 from kedai.orders.models import Order
+from kedai.shipping.labels import (
+    Party,
+    address_party,
+    label_data_for_orders,
+    thermal_labels_pdf,
+)
 
 # Labels: a 2 × 4 sheet of 105 × 74.25 mm (e.g. Avery L7165-style).
 LABEL_COLUMNS, LABEL_ROWS = 2, 4
@@ -56,8 +64,9 @@ def packing_slips_pdf(orders: Sequence[Order]) -> bytes:
         canvas.setFont(bold, 16)
         canvas.drawString(20 * mm, y, f"Packing slip {order.number}")
         canvas.setFont(regular, 10)
-        canvas.drawRightString(width - 20 * mm, y,
-                               order.created_at.strftime("%d %b %Y"))
+        # The shop's day (Asia/Kuala_Lumpur), not UTC's.
+        canvas.drawRightString(width - 20 * mm, y, timezone.localtime(
+            order.created_at).strftime("%d %b %Y %H:%M"))
         if seller is not None:
             y -= 6 * mm
             canvas.drawString(20 * mm, y, f"From: {seller.legal_name}")
@@ -129,3 +138,23 @@ def address_labels_pdf(orders: Iterable[Order]) -> bytes:
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+def shop_sender() -> Party:
+    """The sender printed on shipping labels: the shop's identity."""
+    seller = seller_profile_get()
+    if seller is None:
+        return Party(name="(Fill in Settings → Shop identity)")
+    return address_party({
+        "line1": seller.address_line1, "line2": seller.address_line2,
+        "city": seller.city, "postcode": seller.postcode,
+        "state_code": seller.state_code, "phone": seller.phone,
+        "name": seller.legal_name})
+
+
+def thermal_labels_for(orders: Sequence[Order]) -> bytes:
+    """100 × 150 mm labels of ``orders``: one page per parcel, in order."""
+    chain = fonts()
+    return thermal_labels_pdf(
+        label_data_for_orders(orders, sender=shop_sender()),
+        fonts=(chain.chain[0], chain.bold))

@@ -23,6 +23,8 @@ urlpatterns = [
          views.order_payment_refund, name="payment_refund"),
     path("o/<str:number>/slip.pdf", views.order_slip, name="slip"),
     path("o/<str:number>/label.pdf", views.order_label, name="label"),
+    path("o/<str:number>/shipping-label.pdf", views.order_thermal_label,
+         name="thermal_label"),
     path("o/<str:number>/documents/<str:document>.pdf", views.order_document,
          name="document"),
 ]

@@ -25,7 +25,11 @@ from django.views.decorators.http import require_GET, require_POST
 from kedai.backoffice.access import office_view
 from kedai.backoffice.orders import forms
 from kedai.backoffice.orders.export import orders_csv
-from kedai.backoffice.orders.pdf import address_labels_pdf, packing_slips_pdf
+from kedai.backoffice.orders.pdf import (
+    address_labels_pdf,
+    packing_slips_pdf,
+    thermal_labels_for,
+)
 from kedai.backoffice.orders.selectors import (
     order_get,
     order_list,
@@ -136,6 +140,9 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if action == "labels":
         return _file(address_labels_pdf(orders), "application/pdf",
                      f"address-labels-{_stamp()}.pdf")
+    if action == "thermal_labels":
+        return _file(thermal_labels_for(orders), "application/pdf",
+                     f"shipping-labels-{_stamp()}.pdf")
     if action == "export":
         return _file(("\ufeff" + orders_csv(orders)).encode(),
                      "text/csv; charset=utf-8", f"orders-{_stamp()}.csv")
@@ -477,6 +484,15 @@ def order_label(request: HttpRequest, number: str) -> HttpResponse:
     order = _get(number)
     return _file(address_labels_pdf([order]), "application/pdf",
                  f"address-label-{order.number}.pdf")
+
+
+@require_GET
+@manage_orders
+def order_thermal_label(request: HttpRequest, number: str) -> HttpResponse:
+    """The order's 100 × 150 mm shipping label(s), one page per parcel."""
+    order = _get(number)
+    return _file(thermal_labels_for([order]), "application/pdf",
+                 f"shipping-label-{order.number}.pdf")
 
 
 @require_GET
