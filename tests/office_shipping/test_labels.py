@@ -163,7 +163,8 @@ def test_printed_barcode_decodes_to_the_tracking_number(tmp_path):
                       order_number="KD-1", tracking_number="ER123456789MY",
                       tracking_url="https://example.com/t/ER123456789MY")
     (tmp_path / "label.pdf").write_bytes(thermal_labels_pdf([label]))
-    subprocess.run(["pdftoppm", "-png", "-r", "300", "-singlefile",
+    pdftoppm = shutil.which("pdftoppm") or "pdftoppm"
+    subprocess.run([pdftoppm, "-png", "-r", "300", "-singlefile",  # noqa: S603
                     str(tmp_path / "label.pdf"), str(tmp_path / "label")],
                    check=True, capture_output=True)
     png = (tmp_path / "label.png").read_bytes()
