@@ -24,6 +24,7 @@ from django.core.management.base import BaseCommand
 
 from kedai.backoffice.roles import OWNER, roles_sync
 from kedai.core.supervisor import Supervisor
+from kedai.shipping.services import shipping_demo_setup
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("seed_demo", if_empty=True)
+        shipping_demo_setup()  # both carriers offered (sample cards, warned)
         call_command("purge_carts")
         self._demo_seller()
         password = self._owner_password()
