@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils import timezone
@@ -107,26 +107,25 @@ def label_data_for_orders(orders: Iterable[Order], *,
         recipient = address_party(order.shipping_address or {}, phone=order.phone)
         parcels = [(shipment, parcel) for shipment in shipments.get(order.pk, [])
                    for parcel in shipment.parcels.all()]
-        base = {"sender": sender, "recipient": recipient,
-                "order_number": order.number, "weight_kg": _weight(order),
-                "service": (order.shipping_quote or {}).get("label", "")
-                or order.shipping_method, "printed_at": printed_at}
+        base = LabelData(
+            sender=sender, recipient=recipient, order_number=order.number,
+            weight_kg=_weight(order), printed_at=printed_at,
+            service=(order.shipping_quote or {}).get("label", "")
+            or order.shipping_method)
         if not parcels:
             carrier = (order.shipping_quote or {}).get("carrier", "")
-            labels.append(LabelData(
-                carrier=str(Carrier(carrier).label) if carrier in Carrier.values
-                else "", **base))
+            labels.append(replace(base, carrier=str(Carrier(carrier).label)
+                                  if carrier in Carrier.values else ""))
             continue
         for number, (shipment, parcel) in enumerate(parcels, start=1):
-            labels.append(LabelData(
-                carrier=str(Carrier(shipment.carrier).label),
+            labels.append(replace(
+                base, carrier=str(Carrier(shipment.carrier).label),
                 tracking_number=parcel.tracking_number,
                 tracking_url=tracking_url(shipment.carrier, parcel.tracking_number),
                 parcel=number, parcels=len(parcels),
-                # The order's weight is split between its parcels unknown:
-                # printed on a single parcel only.
-                **{**base, "weight_kg": base["weight_kg"] if len(parcels) == 1
-                   else None}))
+                # How the order's weight splits between parcels is unknown:
+                # it is printed when there is a single parcel only.
+                weight_kg=base.weight_kg if len(parcels) == 1 else None))
     return labels
 
 
