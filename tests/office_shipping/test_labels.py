@@ -201,3 +201,20 @@ def test_labels_need_the_orders_permission(client):
     order = pay(place())
     response = client.get(f"/office/orders/o/{order.number}/shipping-label.pdf")
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("zone, shown", [("Asia/Kuala_Lumpur", "02 Jan 2026 01:30"),
+                                         ("UTC", "01 Jan 2026 17:30")])
+def test_packing_slip_dates_are_in_the_shop_time_zone(owner, settings, zone, shown):
+    """An order placed at 17:30 UTC on 1 January is from 2 January in
+    Malaysia (UTC+8): the slip shows the shop's day and time."""
+    from datetime import UTC, datetime
+
+    from kedai.orders.models import Order
+
+    settings.TIME_ZONE = zone
+    order = pay(place())
+    Order.objects.filter(pk=order.pk).update(
+        created_at=datetime(2026, 1, 1, 17, 30, tzinfo=UTC))
+    response = owner.get(f"/office/orders/o/{order.number}/slip.pdf")
+    assert shown in text_of(response.content)
