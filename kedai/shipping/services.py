@@ -146,8 +146,9 @@ def _rate_card_new(*, carrier: str, base: RateCard | None, csv_text: str,
         raise ShippingError(_("Version “%(version)s” exists already.")
                             % {"version": version}, code="version_exists")
     if activate:
-        RateCard.objects.select_for_update().filter(
-            carrier=carrier, is_active=True).update(is_active=False)
+        _carrier_cards_lock(carrier)
+        RateCard.objects.filter(carrier=carrier, is_active=True).update(
+            is_active=False)
     today = timezone.localdate(now).isoformat()
     source = (_("Uploaded by %(actor)s on %(date)s, edited from %(old)s.")
               % {"actor": actor, "date": today, "old": base.version}
@@ -167,13 +168,22 @@ def _rate_card_new(*, carrier: str, base: RateCard | None, csv_text: str,
 def rate_card_activate(*, card: RateCard) -> RateCard:
     """Make ``card`` the one active card of its carrier (the others off).
 
-    Checkout quotes the carrier from it from the next request on.
+    Checkout quotes the carrier from it from the next request on. The
+    carrier's cards are locked first, in id order, so two owners switching
+    cards at once queue instead of deadlocking or breaking the "one
+    active card" constraint.
     """
-    RateCard.objects.select_for_update().filter(carrier=card.carrier).exclude(
+    _carrier_cards_lock(card.carrier)
+    RateCard.objects.filter(carrier=card.carrier, is_active=True).exclude(
         pk=card.pk).update(is_active=False)
     RateCard.objects.filter(pk=card.pk).update(is_active=True)
     card.is_active = True
     return card
+
+
+def _carrier_cards_lock(carrier: str) -> None:
+    list(RateCard.objects.select_for_update().filter(carrier=carrier)
+         .order_by("pk").values_list("pk", flat=True))
 
 
 def rate_card_deactivate(*, card: RateCard) -> RateCard:

@@ -41,7 +41,8 @@ SETUP_URL_NAME = "backoffice_shipping:home"
 class SetupWarning:
     """One thing the owner should fix, with where to fix it.
 
-    ``code`` is stable (``sample_card``, ``stale_card``, ``carrier_inactive``,
+    ``code`` is stable (``sample_card``, ``stale_card``,
+    ``card_not_yet_effective``, ``carrier_inactive``,
     ``free_delivery_promise``) for tests and styling; ``message`` is
     translated, ready to show; ``url`` is the page that fixes it ("" if
     that page is not installed).
@@ -115,6 +116,13 @@ def rate_card_warnings(*, today: date) -> list[SetupWarning]:
                           "card: shoppers pay made-up shipping prices. Upload "
                           "your own rate card.")
                 % {"carrier": label, "version": active.version}))
+        elif active.effective_date > today:
+            warnings.append(SetupWarning(
+                code="card_not_yet_effective", subject=carrier, url=url,
+                message=_("The active %(carrier)s rate card “%(version)s” takes "
+                          "effect only on %(date)s, but checkout uses it now.")
+                % {"carrier": label, "version": active.version,
+                   "date": active.effective_date.isoformat()}))
         elif today - active.effective_date > STALE_AFTER:
             warnings.append(SetupWarning(
                 code="stale_card", subject=carrier, url=url,

@@ -80,6 +80,50 @@ def test_old_card_warns_and_a_current_one_does_not():
     assert not {c for c in found if c[1] == "poslaju"}
 
 
+def test_a_card_activated_before_its_date_warns():
+    card = RateCard.objects.get(carrier="poslaju", is_active=True)
+    RateCard.objects.filter(pk=card.pk).update(is_sample=False,
+                                               effective_date=date(2027, 1, 1))
+    assert ("card_not_yet_effective", "poslaju") in codes(
+        setup_warnings(today=date(2026, 12, 4)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_owners_switching_cards_at_once_leave_one_active():
+    """Real threads (PostgreSQL: row locks): cards of one carrier activated
+    at the same moment never deadlock nor break "one active card"."""
+    import threading
+
+    from django.db import close_old_connections
+
+    from kedai.shipping.services import rate_card_activate, rate_cards_load
+
+    rate_cards_load()
+    base = RateCard.objects.get(carrier="poslaju")
+    cards = [base] + [RateCard.objects.create(
+        carrier="poslaju", version=f"v{n}", effective_date=date(2026, 1, 1),
+        is_active=False) for n in range(5)]
+    barrier = threading.Barrier(len(cards) * 2)
+    errors: list[str] = []
+
+    def run(card):
+        try:
+            barrier.wait()
+            rate_card_activate(card=card)
+        except Exception as exc:  # noqa: BLE001 - any error fails below
+            errors.append(repr(exc))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=run, args=(card,)) for card in cards * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert RateCard.objects.filter(carrier="poslaju", is_active=True).count() == 1
+
+
 def test_demo_setup_switches_skynet_on():
     shipping_demo_setup()
     assert RateCard.objects.get(carrier="skynet").is_active
