@@ -20,6 +20,7 @@ from kedai.shipping.exceptions import ShippingError
 from kedai.shipping.models import (
     RATE_CARD_CARRIERS,
     Carrier,
+    MethodBand,
     RateBand,
     RateCard,
     Shipment,
@@ -194,13 +195,27 @@ def rate_card_deactivate(*, card: RateCard) -> RateCard:
     return card
 
 
-def shipping_method_save(*, method: ShippingMethod) -> ShippingMethod:
-    """Validate (``full_clean``: kind, zones, amounts) and save ``method``.
+@transaction.atomic
+def shipping_method_save(*, method: ShippingMethod,
+                         bands: Iterable[MethodBand] | None = None,
+                         ) -> ShippingMethod:
+    """Validate (``full_clean``: kind, zones, amounts) and save ``method``;
+    with ``bands``, replace its weight bands by them, in one transaction.
 
     Raises ValidationError and saves nothing when a value is refused.
     """
     method.full_clean()
     method.save()
+    if bands is not None:
+        bands = list(bands)
+        for band in bands:
+            band.method = method
+            band.full_clean(exclude=["method"], validate_unique=False,
+                            validate_constraints=False)
+        MethodBand.objects.filter(method=method).delete()
+        MethodBand.objects.bulk_create(
+            [MethodBand(method=method, zone=b.zone, up_to_kg=b.up_to_kg,
+                        charge=b.charge) for b in bands])
     return method
 
 

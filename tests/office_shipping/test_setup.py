@@ -302,3 +302,42 @@ def test_card_page_and_csv_download(owner):
     assert response["Content-Type"].startswith("text/csv")
     assert "within_state,0.000,2.000" in response.content.decode()
 
+
+
+def band_rows(*rows, existing=0, total=None) -> dict:
+    data = {"bands-TOTAL_FORMS": str(total or len(rows)),
+            "bands-INITIAL_FORMS": str(existing), "bands-MIN_NUM_FORMS": "0",
+            "bands-MAX_NUM_FORMS": "1000"}
+    for n, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"bands-{n}-{key}"] = value
+    return data
+
+
+def test_weight_band_method_with_bands(owner):
+    response = owner.post("/office/shipping/methods/new/", {
+        "name": "By weight", "kind": "weight_bands", "zones": ["peninsular"],
+        "charge": "0", "position": "1", "is_active": "on",
+        **band_rows({"zone": "peninsular", "up_to_kg": "1", "charge": "6.00"},
+                    {"zone": "peninsular", "up_to_kg": "5", "charge": "12.00"},
+                    {"zone": "", "up_to_kg": "", "charge": ""})})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    method = ShippingMethod.objects.get(name="By weight")
+    assert [(b.zone, b.up_to_kg, b.charge) for b in method.bands.all()] == [
+        ("peninsular", Decimal("1.000"), Decimal("6.00")),
+        ("peninsular", Decimal("5.000"), Decimal("12.00"))]
+
+
+def test_one_bad_band_row_saves_nothing(owner):
+    before = ShippingMethod.objects.count()
+    response = owner.post("/office/shipping/methods/new/", {
+        "name": "By weight", "kind": "weight_bands", "zones": ["peninsular"],
+        "charge": "0", "position": "1",
+        **band_rows({"zone": "peninsular", "up_to_kg": "1", "charge": "6.00"},
+                    {"zone": "peninsular", "up_to_kg": "1", "charge": "7.00"},
+                    {"zone": "sabah", "up_to_kg": "2", "charge": "-3"})})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_bands-2-charge_errors"' in page
+    assert "Please correct the duplicate data for zone and up_to_kg" in page
+    assert ShippingMethod.objects.count() == before

@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kedai.shipping.models import RATE_CARD_CARRIERS, Carrier, ShippingMethod
+from kedai.shipping.models import (
+    RATE_CARD_CARRIERS,
+    Carrier,
+    MethodBand,
+    ShippingMethod,
+)
 from kedai.shipping.zones import Zone
 
 MAX_UPLOAD_BYTES = 1_000_000
@@ -25,6 +30,29 @@ class ShippingMethodForm(forms.ModelForm):
         model = ShippingMethod
         fields = ["name", "kind", "zones", "eta", "charge", "free_over",
                   "max_weight_kg", "is_active", "position"]
+
+
+class BaseBandFormSet(forms.BaseInlineFormSet):
+    """Weight bands of a "weight bands" method: one zone + weight once."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[tuple[str, object]] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or "zone" not in data:
+                continue
+            key = (data["zone"], data.get("up_to_kg"))
+            if key in seen:
+                form.add_error("up_to_kg", _("This zone has a band up to this "
+                                             "weight already."))
+            seen.add(key)
+
+
+BandFormSet = forms.inlineformset_factory(
+    ShippingMethod, MethodBand, formset=BaseBandFormSet,
+    fields=["zone", "up_to_kg", "charge"], extra=3, can_delete=True,
+    max_num=200, validate_max=True)
 
 
 class RateCardUploadForm(forms.Form):

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kedai.backoffice.access import office_view
 from kedai.backoffice.shipping.forms import (
+    BandFormSet,
     RateCardConfirmForm,
     RateCardUploadForm,
     ShippingMethodForm,
@@ -89,9 +90,16 @@ def method_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ShippingMethodForm(request.POST, instance=method)
-        if form.is_valid():
+        # A post without the band rows (not from this page) leaves them.
+        with_bands = "bands-TOTAL_FORMS" in request.POST
+        bands = BandFormSet(request.POST if with_bands else None,
+                            instance=method, prefix="bands")
+        if form.is_valid() and (not with_bands or bands.is_valid()):
+            kept = [f.instance for f in bands.forms
+                    if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                    ] if with_bands else None
             try:
-                shipping_method_save(method=form.instance)
+                shipping_method_save(method=form.instance, bands=kept)
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     for text in errors:
@@ -105,8 +113,9 @@ def method_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         status = 400
     else:
         form = ShippingMethodForm(instance=method)
+        bands = BandFormSet(instance=method, prefix="bands")
     return render(request, "backoffice/shipping/method_form.html", {
-        "form": form, "method": method}, status=status)
+        "form": form, "bands": bands, "method": method}, status=status)
 
 
 @manage
