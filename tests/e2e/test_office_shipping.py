@@ -115,3 +115,26 @@ def test_owner_fixes_shipping_prints_labels_and_reads_mail(
         f"{base}/office/mailbox/{message.pk}/attachments/1/")
     assert response.headers["content-type"] == "application/pdf"
     assert response.body()[:5] == b"%PDF-"
+
+
+def test_method_form_with_weight_bands_on_a_phone(live_server, office_browser,
+                                                  screenshot):
+    roles_sync()
+    owner = User.objects.create_user("siti", password="pw-siti-2026", is_staff=True)
+    owner.groups.add(Group.objects.get(name=OWNER))
+    page, base = office_browser, live_server.url
+    sign_in(page, base)
+    page.get_by_role("button", name="Add a shipping method").click()
+    page.get_by_label("Name *").fill("By weight")
+    page.get_by_label("Kind *").select_option("weight_bands")
+    page.get_by_label("Peninsular Malaysia").check()
+    page.locator("#id_bands-0-zone").select_option("peninsular")
+    page.locator("#id_bands-0-up_to_kg").fill("2")
+    page.locator("#id_bands-0-charge").fill("-1")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#id_bands-0-charge_errors")).to_be_visible()
+    screenshot(page, "office-shipping-method-error")
+    page.locator("#id_bands-0-charge").fill("9.50")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/office/shipping/$"))
+    expect(page.locator("main")).to_contain_text("By weight")
