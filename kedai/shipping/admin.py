@@ -137,11 +137,12 @@ class RateCardConfirmForm(forms.Form):
 class RateCardAdmin(ModelAdmin):
     inlines = [RateBandInline]
     list_display = ["__str__", "carrier", "version", "effective_date", "is_active",
-                    "created_at", "csv_links"]
-    list_filter = ["carrier", "is_active"]
+                    "is_sample", "created_at", "csv_links"]
+    list_filter = ["carrier", "is_active", "is_sample"]
     readonly_fields = ["carrier", "version", "effective_date", "is_active",
-                       "created_at", "created_by", "csv_links"]
-    fields = ["carrier", "version", "effective_date", "is_active", "source",
+                       "is_sample", "created_at", "created_by", "csv_links"]
+    fields = ["carrier", "version", "effective_date", "is_active", "is_sample",
+              "source",
               "csv_links", "currency", "volumetric_divisor", "rounding_step_kg",
               "max_weight_kg", "max_length_cm", "fuel_surcharge_pct",
               "handling_surcharge_pct", "service_tax_pct", "air_surcharge_price",
