@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from kedai.backoffice.urls import AREAS
 from kedai.backoffice.views import sign_in_throttled
-from kedai.shopsettings.theme import theme_css
+from kedai.shopsettings.theme import theme_css, theme_favicon
 from kedai.core.media import media_serve
 from kedai.storefront.views import errors
 
@@ -36,6 +36,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("kedai.storefront.urls_public")),
     # The owner's colours and font (storefront pages link it with ?v=).
     path("theme.css", theme_css, name="theme_css"),
+    path("favicon", theme_favicon, name="theme_favicon"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("kedai.storefront.urls")),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
@@ -137,32 +137,25 @@ def seller_details_get() -> SellerDetails | None:
 
 
 def theme(request: HttpRequest) -> dict:
-    """Context processor: ``theme``, ``seller`` and ``shop_pages`` on the storefront."""
+    """Context processor for storefront pages: the theme's stylesheet and
+    favicon addresses (versioned, no query: a page pays nothing for its
+    theme), ``seller`` (read when a footer is rendered, then cached) and
+    ``shop_pages`` (the footer's links)."""
     if not getattr(request, "is_storefront", False):
         return {}
     root = getattr(request, "root_script_prefix", "/")
-    return {"theme": SimpleLazyObject(theme_get),
-            "theme_css_url": f"{root}theme.css",
+    version = catalog_version()
+    return {"theme_css_url": f"{root}theme.css?v={version}",
+            "theme_favicon_url": f"{root}favicon?v={version}",
             "seller": SimpleLazyObject(lambda: seller_details_get() or {}),
             "shop_pages": SimpleLazyObject(_page_links)}
 
 
 def _page_links() -> list[tuple[str, str]]:
-    language = "ms" if (get_language() or "").startswith("ms") else "en"
-    titles = _titles(language)
+    """The footer's links: the pages' standard names in the current language
+    (the owner's own title heads the page itself), no query."""
+    titles = TITLES["ms" if (get_language() or "").startswith("ms") else "en"]
     return [(kind, titles[kind]) for kind in PAGE_KINDS]
-
-
-def _titles(language: str) -> dict[str, str]:
-    key = f"shop-page-titles:{catalog_version()}:{language}"
-    titles = cache.get(key)
-    if titles is None:
-        titles = dict(TITLES[language])
-        for kind, title in LegalPage.objects.values_list("kind", f"title_{language}"):
-            if title and kind in titles:
-                titles[kind] = title
-        cache.set(key, titles, 3600)
-    return titles
 
 
 def shop_page_text(kind: str, language: str) -> tuple[str, str]:
@@ -209,6 +202,15 @@ def theme_css(request: HttpRequest) -> HttpResponse:
         "}\n"
     )
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
-    # The link carries ?v=<theme version>, so a long life is safe.
-    patch_cache_control(response, public=True, max_age=86400)
+    # Pages link it with ?v=<catalogue version>, which every theme change
+    # bumps; the short life covers a version cache that was emptied.
+    patch_cache_control(response, public=True, max_age=600)
+    return response
+
+
+@require_safe
+def theme_favicon(request: HttpRequest) -> HttpResponse:
+    """The owner's favicon, or Kedai's."""
+    response = HttpResponseRedirect(theme_get().favicon_url)
+    patch_cache_control(response, public=True, max_age=600)
     return response
