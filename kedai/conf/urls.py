@@ -12,8 +12,8 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from kedai.backoffice.urls import AREAS
 from kedai.backoffice.views import sign_in_throttled
-from kedai.shopsettings.theme import theme_css, theme_favicon
 from kedai.core.media import media_serve
+from kedai.shopsettings.theme import theme_css, theme_favicon
 from kedai.storefront.views import errors
 
 admin.site.site_header = "Kedai back office"

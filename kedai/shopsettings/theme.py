@@ -31,11 +31,16 @@ from kedai.catalog.versions import catalog_version
 from kedai.customers.addressing import STATES
 from kedai.invoicing.selectors import seller_profile_get
 from kedai.shopsettings.legal_texts import BODIES, TITLES, fill
-from kedai.shopsettings.models import FontChoice, LegalPage, LegalPageKind, ThemeSettings
+from kedai.shopsettings.models import (
+    FontChoice,
+    LegalPage,
+    LegalPageKind,
+    ThemeSettings,
+)
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
-FONT_STACKS = {
+FONT_STACKS: dict[str, str] = {
     FontChoice.SYSTEM: ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", '
                         '"Helvetica Neue", Arial, sans-serif'),
     FontChoice.HUMANIST: ('Seravek, "Gill Sans Nova", Ubuntu, Calibri, "DejaVu Sans", '
@@ -161,10 +166,11 @@ def _page_links() -> list[tuple[str, str]]:
 def shop_page_text(kind: str, language: str) -> tuple[str, str]:
     """The title and Markdown text of a trust page in ``language`` (en/ms),
     placeholders filled."""
-    row = LegalPage.objects.filter(kind=kind).first()
-    title = (getattr(row, f"title_{language}", "") if row else "") or TITLES[language][kind]
-    body = (getattr(row, f"body_{language}", "") if row else "") or BODIES[language][kind]
     from kedai.catalog.selectors import navigation_get
+
+    row = LegalPage.objects.filter(kind=kind).first()
+    title = getattr(row, f"title_{language}", "") or TITLES[language][kind]
+    body = getattr(row, f"body_{language}", "") or BODIES[language][kind]
 
     seller = seller_details_get()
     values = dict(seller.values if seller else {})

@@ -55,8 +55,9 @@ def product_cards_html(products: Iterable[Product], *, product_url, add_url: str
     choose, sale = gettext("Choose options"), gettext("Sale")
     was = gettext("Regular price")
     stock_out = format_html('<p class="stock-out">{}</p>', out_of_stock)
-    sold_badge = format_html('<span class="card-badge sold-out" aria-hidden="true">{}</span>',
-                             gettext("Sold out"))
+    sold_badge = format_html(
+        '<span class="card-badge sold-out" aria-hidden="true">{}</span>',
+        gettext("Sold out"))
     hx = format_html(' hx-post="{}" hx-target="find .add-status" hx-swap="innerHTML"',
                      add_url) if htmx else ""
     status = (mark_safe('<span class="add-status" aria-live="polite"></span>')

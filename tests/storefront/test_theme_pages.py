@@ -118,12 +118,12 @@ def test_product_page_form_names_the_product(client, shop):
 def test_two_option_picker_keeps_the_other_choice(client, shop):
     make_product(name="Kebaya", slug="kebaya", category=shop["batik"],
                  option1_name="Size", option2_name="Colour", variants=[
-                     {"sku": "KB-S-R", "option1": "S", "option2": "Red", "price": "99.00",
-                      "stock": 5},
+                     {"sku": "KB-S-R", "option1": "S", "option2": "Red",
+                      "price": "99.00", "stock": 5},
                      {"sku": "KB-S-G", "option1": "S", "option2": "Green",
                       "price": "99.00", "stock": 5},
-                     {"sku": "KB-M-R", "option1": "M", "option2": "Red", "price": "109.00",
-                      "stock": 5},
+                     {"sku": "KB-M-R", "option1": "M", "option2": "Red",
+                      "price": "109.00", "stock": 5},
                      {"sku": "KB-M-G", "option1": "M", "option2": "Green",
                       "price": "109.00", "stock": 1}])
     green_s = Variant.objects.get(sku="KB-S-G")
