@@ -125,3 +125,15 @@ def test_a_page_body_is_markdown_with_html_escaped(owner_client, client, seller)
     body = client.get("/pages/about/").content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;" in body
+
+
+def test_settings_pages_show_the_forms(owner_client, seller):
+    theme = owner_client.get("/office/settings/theme/").content.decode()
+    assert 'type="color"' in theme and "Classic serif" in theme
+    pages = owner_client.get("/office/settings/pages/").content.decode()
+    assert 'href="/office/settings/pages/privacy/"' in pages
+    assert 'href="/pages/privacy/"' in pages
+    edit = owner_client.get("/office/settings/pages/privacy/").content.decode()
+    assert "Personal Data Protection Act 2010" in edit
+    assert "Akta Perlindungan Data Peribadi 2010" in edit
+    assert owner_client.get("/office/settings/pages/nope/").status_code == 404
