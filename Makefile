@@ -17,7 +17,7 @@ EXTRAS   := --extra postgres --extra redis --extra stripe
 COMPILE  := pip-compile --generate-hashes --strip-extras --no-emit-index-url \
             --no-emit-find-links --allow-unsafe
 
-.PHONY: run test lint lock bench bench-dataio scale-test clean
+.PHONY: run test lint lock bench bench-dataio scale-test clean axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,13 @@ $(BIN)/.installed: $(LOCK_DEV) | $(BIN)/python
 run: $(BIN)/.installed-run
 	$(BIN)/python manage.py rundemo
 
-test: $(BIN)/.installed
+test: $(BIN)/.installed axe
 	$(BIN)/python -m pytest
+
+# axe-core for the accessibility tests: `npm pack` of a pinned version into
+# var/cache/npm, integrity checked (tests/axe.py); never committed.
+axe:
+	-$(PYTHON) tests/axe.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -13,7 +13,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
 
 from kedai.catalog import versions
 from kedai.catalog.models import Category, FrontPage, Product, ProductImage, Variant
@@ -149,6 +159,7 @@ class ListingParams:
     price_min: Decimal | None = None
     price_max: Decimal | None = None
     in_stock: bool = False
+    on_sale: bool = False
     sort: str = ""
     page: int = 1
     per_page: int = 24
@@ -185,7 +196,21 @@ _ORDER = {
 }
 
 LISTING_FIELDS = ("id", "name", "slug", "price", "price_max", "in_stock",
-                  "thumbnail", "category_id")
+                  "thumbnail", "category_id", "option1_name")
+
+
+def _on_sale_variants():
+    """Active variants of the outer product priced below their compare-at price."""
+    return Variant.objects.filter(product=OuterRef("pk"), is_active=True,
+                                  compare_at_price__gt=F("price"))
+
+
+def listed(queryset: QuerySet[Product]) -> QuerySet[Product]:
+    """``queryset`` with what a product card shows: the listing fields and
+    ``compare_at`` (the compare-at price of the cheapest variant on sale,
+    None when nothing is on sale)."""
+    return queryset.only(*LISTING_FIELDS).annotate(compare_at=Subquery(
+        _on_sale_variants().order_by("price", "id").values("compare_at_price")[:1]))
 
 
 def product_listing(params: ListingParams,
@@ -226,6 +251,8 @@ def _listing_base(params: ListingParams, nav: Navigation) -> QuerySet[Product]:
         base = base.filter(price__lte=params.price_max)
     if params.in_stock:
         base = base.filter(in_stock=True)
+    if params.on_sale:
+        base = base.filter(Exists(_on_sale_variants()))
     return base
 
 
@@ -240,13 +267,13 @@ def _product_listing(params: ListingParams, nav: Navigation | None) -> ProductPa
             text=params.text, base=base, sort=sort or "relevance",
             offset=offset, limit=params.per_page,
         )
-        by_id = Product.objects.only(*LISTING_FIELDS).in_bulk(hits.ids)
+        by_id = listed(Product.objects.all()).in_bulk(hits.ids)
         products = [by_id[i] for i in hits.ids if i in by_id]
         return ProductPage(products, hits.total, params.page, params.per_page,
                            hits.corrected_text, hits.estimated)
 
     total = base.count()
-    products = list(base.only(*LISTING_FIELDS)
+    products = list(listed(base)
                     .order_by(*_ORDER[sort or "name"])[offset:offset + params.per_page])
     return ProductPage(products, total, params.page, params.per_page)
 
@@ -269,19 +296,18 @@ def product_get(*, slug: str) -> Product:
 
 def products_by_ids(ids: list[int]) -> list[Product]:
     """Active products in the given order (for featured lists)."""
-    by_id = (Product.objects.filter(is_active=True, price__isnull=False)
-             .only(*LISTING_FIELDS).in_bulk(ids))
+    by_id = listed(Product.objects.filter(is_active=True, price__isnull=False)
+                   ).in_bulk(ids)
     return [by_id[i] for i in ids if i in by_id]
 
 
 def featured_products(front: FrontPage, limit: int = 12) -> list[Product]:
     """The owner's featured products, or the newest when none are chosen."""
-    listed = (Product.objects.filter(is_active=True, price__isnull=False)
-              .only(*LISTING_FIELDS))
-    chosen = list(listed.filter(
+    products = listed(Product.objects.filter(is_active=True, price__isnull=False))
+    chosen = list(products.filter(
         pk__in=FrontPage.featured_products.through.objects
         .filter(frontpage_id=front.pk).values("product_id"))[:limit])
-    return chosen or list(listed.order_by("-created_at", "-id")[:limit])
+    return chosen or list(products.order_by("-created_at", "-id")[:limit])
 
 
 def default_per_page() -> int:

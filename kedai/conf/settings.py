@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kedai.storefront.context_processors.storefront",
+                "kedai.shopsettings.theme.theme",
                 "kedai.backoffice.context_processors.backoffice",
             ],
         },

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from kedai.backoffice.urls import AREAS
 from kedai.backoffice.views import sign_in_throttled
 from kedai.core.media import media_serve
+from kedai.shopsettings.theme import theme_css, theme_favicon
 from kedai.storefront.views import errors
 
 admin.site.site_header = "Kedai back office"
@@ -33,9 +34,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Issued documents (invoices, receipts) of an order, by its token.
     path("", include("kedai.invoicing.urls")),
     path("", include("kedai.storefront.urls_public")),
+    # The owner's colours and font (storefront pages link it with ?v=).
+    path("theme.css", theme_css, name="theme_css"),
+    path("favicon", theme_favicon, name="theme_favicon"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("kedai.storefront.urls")),
+    path("", include("kedai.shopsettings.shop_urls")),
     prefix_default_language=False,
 )
 if settings.KEDAI_SERVE_MEDIA:

@@ -19,11 +19,13 @@ from kedai.customers.addressing import (
 )
 from kedai.customers.einvoice import einvoice_clean
 from kedai.invoicing.models import SellerProfile
+from kedai.shopsettings.models import LegalPage, ThemeSettings
 from kedai.shopsettings.selectors import SERIES
 from kedai.shopsettings.wording import wording_check
 
 _BRN_NEW = re.compile(r"^\d{12}$")
 _MSIC = re.compile(r"^\d{5}$")
+_HEX = re.compile(r"^#[0-9a-f]{6}$")
 
 
 def _compact(value: str) -> str:
@@ -202,3 +204,52 @@ class EmailWordingForm(forms.Form):
 
     def clean_footer(self) -> str:
         return self._checked("footer")
+
+
+def _luminance(colour: str) -> float:
+    def channel(pair: str) -> float:
+        c = int(pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i:i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+class ThemeForm(forms.ModelForm):
+    """The storefront's colours, font and favicon."""
+
+    class Meta:
+        model = ThemeSettings
+        fields = ["brand_colour", "accent_colour", "font", "favicon"]
+        widgets = {"brand_colour": forms.TextInput(attrs={"type": "color"}),
+                   "accent_colour": forms.TextInput(attrs={"type": "color"}),
+                   "font": forms.RadioSelect}
+
+    def _colour(self, name: str) -> str:
+        value = (self.cleaned_data.get(name) or "").strip().lower()
+        if not _HEX.match(value):
+            raise ValidationError(_("Enter a colour as # and six hex digits, "
+                                    "e.g. #1f4d3a."), code="colour")
+        return value
+
+    def clean_brand_colour(self) -> str:
+        value = self._colour("brand_colour")
+        # Links and button labels must stay readable (WCAG AA, 4.5:1 on white).
+        if 1.05 / (_luminance(value) + 0.05) < 4.5:
+            raise ValidationError(_("This colour is too light for text on a "
+                                    "white page; choose a darker one."),
+                                  code="contrast")
+        return value
+
+    def clean_accent_colour(self) -> str:
+        return self._colour("accent_colour")
+
+
+class ShopPageForm(forms.ModelForm):
+    """The owner's texts of one trust page (empty: the starting text)."""
+
+    class Meta:
+        model = LegalPage
+        fields = ["title_en", "body_en", "title_ms", "body_ms"]
+        widgets = {"body_en": forms.Textarea(attrs={"rows": 16}),
+                   "body_ms": forms.Textarea(attrs={"rows": 16})}

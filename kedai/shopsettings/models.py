@@ -9,6 +9,7 @@ the front page (``catalog.FrontPage``) stay where they are.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kedai.core.images import RasterImageField
 from kedai.core.models import TimeStampedModel
 
 
@@ -92,3 +93,74 @@ class NumberingStart(models.Model):
     def __str__(self) -> str:
         return f"{self.series} {self.year or ''} from {self.last_value + 1}"
 
+
+
+class FontChoice(models.TextChoices):
+    """Font stacks of fonts already on the shopper's device: no download,
+    no third-party request, no licence to check."""
+
+    SYSTEM = "system", _("Modern sans (the device's own)")
+    HUMANIST = "humanist", _("Friendly sans")
+    GEOMETRIC = "geometric", _("Geometric sans")
+    SERIF = "serif", _("Classic serif")
+    ROUNDED = "rounded", _("Rounded")
+
+
+class ThemeSettings(models.Model):
+    """The storefront's look (one row): colours, font and favicon.
+
+    The logo stays on ``catalog.FrontPage`` with the store's name.
+    """
+
+    brand_colour = models.CharField(
+        _("brand colour"), max_length=7, default="#1f4d3a",
+        help_text=_("Buttons, links and the header accents, e.g. #1f4d3a."))
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#c2410c",
+        help_text=_("Sale badges and the announcement bar, e.g. #c2410c."))
+    font = models.CharField(_("font"), max_length=20, choices=FontChoice.choices,
+                            default=FontChoice.SYSTEM)
+    favicon = RasterImageField(
+        _("favicon"), upload_to="branding/", blank=True,
+        help_text=_("A square picture, at least 64×64 pixels."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("theme")
+
+    def __str__(self) -> str:
+        return f"{self.brand_colour} / {self.accent_colour} / {self.font}"
+
+
+class LegalPageKind(models.TextChoices):
+    TERMS = "terms", _("Terms and conditions")
+    RETURNS = "returns", _("Returns and refunds")
+    SHIPPING = "shipping", _("Shipping and delivery")
+    PRIVACY = "privacy", _("Privacy notice")
+    CONTACT = "contact", _("Contact us")
+    ABOUT = "about", _("About us")
+
+
+class LegalPage(TimeStampedModel):
+    """The owner's text of one trust page, in English and Malay.
+
+    Without a row (or with an empty body) the starting text of
+    ``kedai.shopsettings.legal_texts`` is shown.
+    """
+
+    kind = models.CharField(_("page"), max_length=20, unique=True,
+                            choices=LegalPageKind.choices)
+    title_en = models.CharField(_("title (English)"), max_length=120, blank=True)
+    body_en = models.TextField(_("text (English)"), max_length=30000, blank=True)
+    title_ms = models.CharField(_("title (Malay)"), max_length=120, blank=True)
+    body_ms = models.TextField(_("text (Malay)"), max_length=30000, blank=True)
+    updated_by = models.CharField(_("changed by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("shop page")
+        verbose_name_plural = _("shop pages")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()

@@ -26,7 +26,14 @@ from kedai.invoicing.services import owner_email
 from kedai.notifications.models import Message
 from kedai.notifications.services import message_queue
 from kedai.shopsettings.exceptions import ShopSettingsError
-from kedai.shopsettings.models import EmailWording, NumberingStart, PaymentMethodSwitch
+from kedai.shopsettings.models import (
+    EmailWording,
+    LegalPage,
+    LegalPageKind,
+    NumberingStart,
+    PaymentMethodSwitch,
+    ThemeSettings,
+)
 from kedai.shopsettings.preview import email_preview
 from kedai.shopsettings.selectors import SERIES_PER_YEAR, series_state
 from kedai.shopsettings.wording import EVENTS, wording_check
@@ -251,3 +258,41 @@ def email_test_send(*, event: str) -> Message:
                          subject=_("[Test] %(subject)s") % {"subject": preview.subject},
                          body_text=preview.body_text, body_html=preview.body_html,
                          reference=preview.order_number)
+
+
+# --- Theme and trust pages ------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def theme_update(*, fields: dict[str, Any]) -> ThemeSettings:
+    """Save the storefront's colours, font and favicon (validated by
+    ``forms.ThemeForm``). A ``favicon`` of False removes it; None keeps it.
+    Cached pages and the theme stylesheet follow after commit."""
+    row = (ThemeSettings.objects.select_for_update().order_by("id").first()
+           or ThemeSettings())
+    for name, value in fields.items():
+        if name == "favicon":
+            if value is False:
+                row.favicon = ""
+            elif value:
+                row.favicon = value
+            continue
+        setattr(row, name, value)
+    row.save()
+    transaction.on_commit(catalog_changed)
+    return row
+
+
+@transaction.atomic(durable=True)
+def shop_page_save(*, kind: str, fields: dict[str, str], actor: str) -> LegalPage:
+    """Save the owner's texts of one trust page; empty fields show the
+    starting text again."""
+    if kind not in LegalPageKind.values:
+        raise ShopSettingsError(_("There is no such page."))
+    page, _created = LegalPage.objects.select_for_update().get_or_create(kind=kind)
+    for name in ("title_en", "body_en", "title_ms", "body_ms"):
+        setattr(page, name, fields.get(name, "").strip())
+    page.updated_by = actor
+    page.save()
+    transaction.on_commit(catalog_changed)
+    return page

@@ -31,9 +31,18 @@ from kedai.shopsettings.forms import (
     NumberingStartForm,
     PaymentSwitchForm,
     SellerProfileForm,
+    ShopPageForm,
+    ThemeForm,
 )
 from kedai.shopsettings.golive import golive_report
-from kedai.shopsettings.models import EmailEvent, NumberingStart
+from kedai.shopsettings.legal_texts import BODIES, PLACEHOLDERS, TITLES
+from kedai.shopsettings.models import (
+    EmailEvent,
+    LegalPage,
+    LegalPageKind,
+    NumberingStart,
+    ThemeSettings,
+)
 from kedai.shopsettings.preview import email_preview
 from kedai.shopsettings.selectors import (
     email_wording_get,
@@ -248,3 +257,64 @@ def email_test_send(request: HttpRequest, event: str) -> HttpResponse:
         messages.success(request, _("Test email queued to %(to)s.")
                          % {"to": message.to_email})
     return redirect("shopsettings:email_edit", event=event)
+
+
+# --- Theme and trust pages ------------------------------------------------------------
+
+
+def _theme_row() -> ThemeSettings:
+    return ThemeSettings.objects.order_by("id").first() or ThemeSettings()
+
+
+@manage
+@require_http_methods(["GET", "POST"])
+def theme(request: HttpRequest) -> HttpResponse:
+    row = _theme_row()
+    if request.method == "POST":
+        form = ThemeForm(request.POST, request.FILES, instance=row)
+        if form.is_valid():
+            services.theme_update(fields={n: form.cleaned_data[n]
+                                          for n in ThemeForm.Meta.fields})
+            messages.success(request, _("Theme saved. The shop shows it now."))
+            return redirect("shopsettings:theme")
+        messages.error(request, _("Nothing was saved: please correct the "
+                                  "marked fields."))
+    else:
+        form = ThemeForm(instance=row)
+    return render(request, "shopsettings/theme.html", {"form": form})
+
+
+@manage
+def shop_pages(request: HttpRequest) -> HttpResponse:
+    saved = {p.kind: p for p in LegalPage.objects.all()}
+    rows = [{"kind": value, "label": label, "saved": saved.get(value)}
+            for value, label in LegalPageKind.choices]
+    return render(request, "shopsettings/shop_pages.html", {"rows": rows})
+
+
+@manage
+@require_http_methods(["GET", "POST"])
+def shop_page_edit(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in LegalPageKind.values:
+        raise Http404
+    row = LegalPage.objects.filter(kind=kind).first()
+    if request.method == "POST":
+        form = ShopPageForm(request.POST, instance=row or LegalPage(kind=kind))
+        if form.is_valid():
+            services.shop_page_save(kind=kind, fields=form.cleaned_data,
+                                    actor=_actor(request))
+            messages.success(request, _("Page saved."))
+            return redirect("shopsettings:shop_page_edit", kind=kind)
+        messages.error(request, _("Nothing was saved: please correct the "
+                                  "marked fields."))
+    else:
+        initial = {}
+        for language in ("en", "ms"):
+            initial[f"title_{language}"] = ((row and getattr(row, f"title_{language}"))
+                                            or TITLES[language][kind])
+            initial[f"body_{language}"] = ((row and getattr(row, f"body_{language}"))
+                                           or BODIES[language][kind])
+        form = ShopPageForm(initial=initial)
+    return render(request, "shopsettings/shop_page_edit.html", {
+        "form": form, "kind": kind, "label": LegalPageKind(kind).label,
+        "placeholders": PLACEHOLDERS})

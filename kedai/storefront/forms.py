@@ -51,6 +51,7 @@ class ListingForm(forms.Form):
                                    min_value=Decimal("0"), max_digits=12,
                                    decimal_places=2)
     in_stock = forms.BooleanField(label=_("In stock only"), required=False)
+    sale = forms.BooleanField(label=_("On sale"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES,
                              required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)

@@ -40,7 +40,7 @@ _SKIPPED_HEADERS = {"set-cookie", "content-length"}
 # The catalogue pages a token gets from the shared render (the path after
 # /s/<token>/, with or without a language prefix).
 _CATALOGUE_PAGE = re.compile(
-    r"^/(?:[a-z]{2}/)?(?:c/[-\w]+/|p/(?P<product>[-\w]+)/|search/(?:suggest/)?)?$")
+    r"^/(?:[a-z]{2}/)?(?:c/[-\w]+/|p/(?P<product>[-\w]+)/|search/(?:suggest/)?|pages/[-\w]+/)?$")
 _PRODUCT_PAGE = re.compile(r"^/(?:[a-z]{2}/)?p/(?P<product>[-\w]+)/$")
 
 

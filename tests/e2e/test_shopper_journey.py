@@ -107,14 +107,15 @@ def test_journey_with_cookies_blocked(live_server, open_browser, screenshot):
     page.get_by_role("navigation", name="Categories").get_by_role(
         "link", name="Clothing").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Clothing")
+    # Two sizes: the card offers "Choose options", leading to the product
+    # page, where the first size in stock is chosen and a link picks another.
     page.locator("article.product-card", has_text="Batik shirt").get_by_role(
-        "button", name="Add to cart").click()
-
-    # Two sizes: the card's button leads to the product page to choose one.
-    page.wait_for_url(re.compile(r"/p/batik-shirt/\?choose=1$"))
-    expect(page.get_by_role("status")).to_have_text("Please choose an option.")
+        "link", name="Choose options").click()
+    page.wait_for_url(re.compile(r"/p/batik-shirt/$"))
     screenshot(page, "product")
-    page.get_by_role("radio", name=re.compile(r"^L\b")).check()
+    page.locator(".option-values").get_by_role("link", name=re.compile(r"^L\b")).click()
+    page.wait_for_url(re.compile(r"/p/batik-shirt/\?variant=\d+#buy$"))
+    expect(page.locator(".option-name")).to_contain_text("L")
     page.locator("#quantity").fill("2")
     page.locator("form.add-to-cart").get_by_role("button", name="Add to cart").click()
 
@@ -134,8 +135,9 @@ def test_journey_with_cookies_blocked(live_server, open_browser, screenshot):
     shopper.assert_cookieless()
     first_add = shopper.navigations.index(("POST", f"{base}/cart/add/"))
     after_add = shopper.navigations[first_add + 1:]
-    # cart, listing, category, product (the adds are htmx requests), cart
-    assert len(after_add) == 5, after_add
+    # cart, listing, category, product, product with size L (the adds are
+    # htmx requests), cart
+    assert len(after_add) == 6, after_add
     assert [u for _m, u in after_add if not u.startswith(f"{base}/s/{token}/")] == []
     shopper.context.close()
 

@@ -87,9 +87,10 @@ def test_bad_listing_parameters_are_ignored_not_errors(client, shop):
 
 def test_product_page_shows_variants_prices_and_sku(client, shop):
     body = client.get("/p/batik-shirt/").content.decode()
-    assert "RM59.90 – RM62.00" in body
+    # The first size in stock is chosen: its price, stock and code show.
+    assert '<p class="price price-large">RM59.90</p>' in body
     assert 'name="variant"' in body
-    assert "out of stock" in body  # size L
+    assert "sold out" in body  # size L, marked in its option link
     kopi = client.get("/p/kopi-tenom/").content.decode()
     assert "RM1,234.50" in kopi
     assert "KOPI-1" in kopi

@@ -1,5 +1,5 @@
-"""Catalogue pages run a constant, small number of queries (at most 6),
-whatever the page size and whether the navigation cache is warm or cold."""
+"""Catalogue pages run a constant, small number of queries (at most 6, and
+one more on a cold cache), whatever the page size."""
 
 import pytest
 from django.core.cache import cache
@@ -12,6 +12,10 @@ from tests.factories import make_product
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 6
+# A cold cache also reads the seller's details that every page footer shows
+# (Consumer Protection (Electronic Trade Transactions) Regulations 2012);
+# they are then cached under the catalogue version.
+MAX_COLD_QUERIES = MAX_QUERIES + 1
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +58,7 @@ def test_catalogue_pages_have_constant_query_counts(client, big_shop, url):
         cold = _count(client, url.format(n=n))
         warm = _count(client, url.format(n=n))
         counts[n] = (cold, warm)
-        assert cold <= MAX_QUERIES and warm <= MAX_QUERIES, (url, n, cold, warm)
+        assert cold <= MAX_COLD_QUERIES and warm <= MAX_QUERIES, (url, n, cold, warm)
     assert counts[2] == counts[48], counts
 
 

@@ -126,3 +126,37 @@ def mask_phone(value: str) -> str:
         return "•••"
     country = text[:3] if text.startswith("+") else ""
     return f"{country} ••• ••• {text[-2:]}".strip()
+
+
+_LANGUAGE_PREFIX = None
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """``{% language_links as links %}``: the same page in each language.
+
+    The path keeps the cart token (the script prefix holds it) and the
+    query; English, the default language, has no prefix.
+    """
+    import re
+
+    from django.conf import settings
+
+    global _LANGUAGE_PREFIX
+    if _LANGUAGE_PREFIX is None:
+        codes = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
+        _LANGUAGE_PREFIX = re.compile(rf"^/(?:{codes})(?=/)")
+    request = context.get("request")
+    if request is None:
+        return []
+    rest = _LANGUAGE_PREFIX.sub("", request.path_info, count=1).lstrip("/")
+    query = request.META.get("QUERY_STRING", "")
+    current = translation.get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        prefix = "" if code == settings.LANGUAGE_CODE else f"{code}/"
+        url = f"{get_script_prefix()}{prefix}{rest}" + (f"?{query}" if query else "")
+        links.append({"code": code, "name": name, "url": url,
+                      "current": code == current,
+                      "short": code.upper()})
+    return links
