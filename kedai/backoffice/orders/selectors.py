@@ -20,9 +20,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
@@ -50,6 +52,14 @@ class OrderFilters:
 def _annotated(qs: QuerySet[Order]) -> QuerySet[Order]:
     paying = Payment.objects.filter(order=OuterRef("pk"), pays_order=True)
     return qs.annotate(
+        # The gateway that took the money, which may not be the method
+        # chosen at checkout (the shopper may pay again another way).
+        paid_via=Coalesce(Subquery(paying.values("gateway")[:1]), Value(""),
+                          output_field=CharField()),
+    ).annotate(
+        method_used=Case(When(paid_via="", then="payment_method"),
+                         default="paid_via", output_field=CharField()),
+    ).annotate(
         _paid=Exists(paying.filter(status=PaymentStatus.CAPTURED)),
         _refunded=Exists(paying.filter(status__in=(
             PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED))),
@@ -89,7 +99,9 @@ def order_list(*, filters: OrderFilters) -> QuerySet[Order]:
     """Orders matching ``filters``, newest first, annotated and prefetched.
 
     Each order carries ``payment_state`` (unpaid, pending, paid, refunded:
-    from its Payment rows) and ``fulfilment_state`` (unfulfilled, shipped,
+    from its Payment rows), ``paid_via`` (the gateway of the payment that
+    paid it, or ""), ``method_used`` (that gateway, else the method chosen
+    at checkout) and ``fulfilment_state`` (unfulfilled, shipped,
     delivered), and its shipments with parcels are prefetched.
     """
     qs = _annotated(Order.objects.all())
@@ -105,7 +117,7 @@ def order_list(*, filters: OrderFilters) -> QuerySet[Order]:
     if f.date_to:
         qs = qs.filter(created_at__lt=_day_start(f.date_to + timedelta(days=1)))
     if f.method:
-        qs = qs.filter(payment_method=f.method)
+        qs = qs.filter(**{"method_used": f.method})  # annotation
     if f.carrier:
         qs = qs.filter(Exists(Shipment.objects.filter(order=OuterRef("pk"),
                                                       carrier=f.carrier)))
