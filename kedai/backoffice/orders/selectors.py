@@ -143,6 +143,7 @@ def order_list_by_numbers(*, numbers: list[str]) -> QuerySet[Order]:
             .select_related("customer")
             .prefetch_related(
                 Prefetch("lines", OrderLine.objects.order_by("id")),
+                Prefetch("payments", Payment.objects.filter(pays_order=True)),
                 Prefetch("shipments", Shipment.objects.prefetch_related("parcels")))
             .order_by("created_at", "id"))
 
