@@ -103,10 +103,11 @@ def env_sets(gateway: str, name: str) -> bool:
 
 
 def mask(value: str) -> str:
-    """The last four characters, and none of a short value."""
+    """The last four characters, and none of a short value (a 5-character
+    key would be nearly shown in full)."""
     if not value:
         return ""
-    return "••••" + (value[-4:] if len(value) >= 8 else "")
+    return "••••" + (value[-4:] if len(value) >= 12 else "")
 
 
 def _decrypt_all(gateway: str) -> dict[str, str]:
@@ -261,3 +262,20 @@ def secrets_rotate() -> int:
         for row, ciphertext in rotated:
             GatewaySecret.objects.filter(pk=row.pk).update(ciphertext=ciphertext)
     return len(rotated)
+
+
+def key_sources(code: str, names: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """Where each option of ``code`` comes from, for the go-live check:
+    "environment", "back office", "back office, unreadable" or "settings"."""
+    stored = set(GatewaySecret.objects.filter(gateway=code, name__in=list(names))
+                 .values_list("name", flat=True))
+    readable = secrets_available()[0]
+    sources = {}
+    for name in names:
+        if env_sets(code, name):
+            sources[name] = "environment"
+        elif name in stored:
+            sources[name] = "back office" if readable else "back office, unreadable"
+        else:
+            sources[name] = "settings"
+    return sources

@@ -22,8 +22,9 @@ HEADER = [
     "Order number", "Placed at", "Status", "Payment", "Fulfilment",
     "Customer ID", "Name", "Email", "Phone", "Shipping name", "Address line 1",
     "Address line 2", "City", "Postcode", "State", "Payment method",
-    "Paid through", "Payment reference", "Payment entered by", "Shipping method", "Carriers", "Tracking numbers", "Items", "Subtotal",
-    "Shipping", "Tax", "Total", "Currency",
+    "Paid through", "Payment reference", "Payment entered by", "Shipping method",
+    "Carriers", "Tracking numbers", "Items", "Subtotal", "Shipping", "Tax", "Total",
+    "Currency",
 ]
 
 

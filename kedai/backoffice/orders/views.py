@@ -495,7 +495,9 @@ def order_payment_refund(request: HttpRequest, number: str,
     if payment is None:
         raise Http404
     manual = bool(request.POST.get("manual"))
-    if not _confirmed(request):
+    # Only a refund the service would do gets a confirmation page; any
+    # other is refused at once by the service, with its message.
+    if not _confirmed(request) and payment.flag and not payment.pays_order:
         left = Money(payment.amount - payment.refunded_amount, payment.currency)
         gateway = gateway_short_name(payment.gateway)
         consequences = [

@@ -7,7 +7,11 @@ KEDAI_SECRETS_OLD_KEYS, run ``payment_keys rotate``, then drop the old key.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kedai.payments.secrets import SecretsUnavailable, secrets_key_generate, secrets_rotate
+from kedai.payments.secrets import (
+    SecretsUnavailable,
+    secrets_key_generate,
+    secrets_rotate,
+)
 
 
 class Command(BaseCommand):
