@@ -5,3 +5,20 @@ class BackofficeConfig(AppConfig):
     name = "kedai.backoffice"
     label = "backoffice"
     verbose_name = "Back office"
+
+    def ready(self) -> None:
+        from kedai.backoffice import dashboard
+        from kedai.backoffice.orders.selectors import payment_warnings
+
+        dashboard.warning_provider_register(payment_warnings)
+        # Shipping set-up warnings (sample or old rate cards, inactive
+        # carriers, promises no method keeps), where that module exists.
+        try:
+            from kedai.shipping import warnings as shipping_warnings
+        except ImportError:
+            return
+        provider = next((getattr(shipping_warnings, name) for name in (
+            "shipping_warnings", "setup_warnings", "warnings_list", "warnings")
+            if callable(getattr(shipping_warnings, name, None))), None)
+        if provider is not None:
+            dashboard.warning_provider_register(provider)

@@ -346,3 +346,17 @@ def low_stock_list() -> QuerySet[Variant]:
 
 def day_label(day: date) -> str:
     return date_format(day, "j M Y")
+
+
+def low_stock_tiles() -> list:
+    """The home page's low-stock tile (kedai.backoffice.dashboard)."""
+    from django.urls import reverse
+
+    from kedai.backoffice.dashboard import Tile, TileItem
+
+    rows = low_stock_list()
+    return [Tile(key="low_stock", title=_("Low stock"), count=rows.count(),
+                 url=reverse("reports:low_stock"), order=10,
+                 items=[TileItem(text=f"{v.product.name} ({v.sku})",
+                                 note=_("%(stock)d left") % {"stock": v.stock})
+                        for v in rows[:8]])]

@@ -162,3 +162,43 @@ def tracking_number_owners(*, numbers: list[str]) -> dict[str, str]:
     """{tracking number: order number} for numbers already recorded."""
     return dict(ShipmentParcel.objects.filter(tracking_number__in=numbers)
                 .values_list("tracking_number", "shipment__order__number"))
+
+
+# --- the home page ---------------------------------------------------------------
+
+HOME_ROWS = 8
+
+
+def orders_to_ship_list() -> QuerySet[Order]:
+    """Paid orders not shipped yet (paid or packed), oldest first."""
+    return (Order.objects.filter(status__in=(OrderStatus.PAID,
+                                             OrderStatus.PROCESSING))
+            .select_related("customer").order_by("created_at", "id"))
+
+
+def orders_unpaid_list() -> QuerySet[Order]:
+    """Orders awaiting payment, oldest first."""
+    return (Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT)
+            .select_related("customer").order_by("created_at", "id"))
+
+
+def payment_warnings() -> list:
+    """Refunds waiting to be given back by hand in a gateway's dashboard."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from kedai.backoffice.dashboard import DashboardWarning
+    from kedai.core.money import Money
+    from kedai.payments.models import Refund
+    from kedai.payments.refunds import gateway_short_name
+
+    waiting = (Refund.objects.filter(status=Refund.Status.TO_REFUND_BY_HAND)
+               .select_related("payment__order").order_by("created_at", "id"))
+    return [DashboardWarning(
+        text=_("%(amount)s of order %(number)s is to refund by hand in "
+               "%(gateway)s's dashboard, then confirm it.")
+        % {"amount": Money(r.amount, r.payment.currency),
+           "number": r.payment.order.number,
+           "gateway": gateway_short_name(r.payment.gateway)},
+        url=reverse("backoffice_orders:detail", args=[r.payment.order.number])
+        + f"#refund-{r.reference}") for r in waiting[:20]]
