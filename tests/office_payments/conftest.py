@@ -10,6 +10,12 @@ from django.test import Client
 from kedai.backoffice.roles import OWNER, STAFF, roles_sync
 from kedai.payments.callbacks import payment_requery
 from kedai.payments.services import payment_start
+from tests.e2e.conftest import (  # noqa: F401 - the browser fixtures
+    chromium_executable,
+    office_browser,
+    playwright_driver,
+    screenshot,
+)
 from tests.payments.conftest import (  # noqa: F401
     fetch,
     first_form,

@@ -14,17 +14,8 @@ from playwright.sync_api import expect
 from kedai.backoffice.roles import OWNER, roles_sync
 from kedai.payments.models import GatewaySecret, Refund
 from tests.backoffice.orders.conftest import place
-from tests.e2e.conftest import (  # noqa: F401 - the browser fixtures
-    CHROMIUM_ARGS,
-    MOBILE,
-    SHOTS_DIR,
-    chromium_executable,
-    office_browser,
-    playwright_driver,
-    screenshot,
-)
+from tests.e2e.conftest import CHROMIUM_ARGS, MOBILE, SHOTS_DIR
 from tests.office_payments.conftest import paid_through
-from tests.payments.conftest import gateways  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +32,7 @@ def sign_in(page, base: str) -> None:
 
 
 def test_refund_one_line_on_billplz_and_confirm_it_by_hand(
-        live_server, office_browser, screenshot, gateways):  # noqa: F811
+        live_server, office_browser, screenshot, gateways):
     order, _payment = paid_through(chosen="billplz", paid_with="billplz",
                                    price="1234.50")
     unpaid = place()
@@ -79,7 +70,7 @@ def test_refund_one_line_on_billplz_and_confirm_it_by_hand(
 
 
 def test_the_phone_menu_opens_without_javascript(
-        live_server, playwright_driver, chromium_executable):  # noqa: F811
+        live_server, playwright_driver, chromium_executable):
     browser = playwright_driver.chromium.launch(
         executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS)
     context = browser.new_context(viewport=MOBILE, java_script_enabled=False)
@@ -107,7 +98,7 @@ def test_the_phone_menu_opens_without_javascript(
 
 def test_a_key_typed_in_the_browser_is_stored_and_shown_masked(
         live_server, office_browser, screenshot, settings, monkeypatch,
-        gateways):  # noqa: F811
+        gateways):
     monkeypatch.delenv("KEDAI_BILLPLZ_API_KEY", raising=False)
     settings.KEDAI_SECRETS_KEY = Fernet.generate_key().decode()
     page = office_browser
@@ -122,3 +113,17 @@ def test_a_key_typed_in_the_browser_is_stored_and_shown_masked(
     assert typed not in page.content()
     assert GatewaySecret.objects.filter(gateway="billplz", name="API_KEY").exists()
     screenshot(page, "office-payment-keys")
+
+
+def test_office_pages_fit_a_phone(live_server, office_browser, gateways):
+    """At 390 px nothing widens the page: wide tables scroll inside it."""
+    order, _payment = paid_through(chosen="billplz", paid_with="billplz")
+    page = office_browser
+    sign_in(page, live_server.url)
+    page.set_viewport_size(MOBILE)
+    for url in ("/office/", "/office/orders/", f"/office/orders/o/{order.number}/",
+                "/office/reports/", "/office/reports/low-stock/",
+                "/office/settings/payments/", "/office/settings/payments/billplz/keys/"):
+        page.goto(live_server.url + url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE[
+            "width"], url
