@@ -125,5 +125,5 @@ def test_office_pages_fit_a_phone(live_server, office_browser, gateways):
                 "/office/reports/", "/office/reports/low-stock/",
                 "/office/settings/payments/", "/office/settings/payments/billplz/keys/"):
         page.goto(live_server.url + url)
-        assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE[
-            "width"], url
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= MOBILE["width"], url
