@@ -123,7 +123,8 @@ def test_office_pages_fit_a_phone(live_server, office_browser, gateways):
     page.set_viewport_size(MOBILE)
     for url in ("/office/", "/office/orders/", f"/office/orders/o/{order.number}/",
                 "/office/reports/", "/office/reports/low-stock/",
-                "/office/settings/payments/", "/office/settings/payments/billplz/keys/"):
+                "/office/settings/payments/",
+                "/office/settings/payments/billplz/keys/"):
         page.goto(live_server.url + url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= MOBILE["width"], url
