@@ -13,8 +13,10 @@ class BackofficeConfig(AppConfig):
         dashboard.warning_provider_register(payment_warnings)
         # Shipping set-up warnings (sample or old rate cards, inactive
         # carriers, promises no method keeps), where that module exists.
+        import importlib
+
         try:
-            from kedai.shipping import warnings as shipping_warnings
+            shipping_warnings = importlib.import_module("kedai.shipping.warnings")
         except ImportError:
             return
         provider = next((getattr(shipping_warnings, name) for name in (

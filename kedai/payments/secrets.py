@@ -56,7 +56,12 @@ def _setting(name: str) -> str:
 
 
 def _multi_fernet():
-    from cryptography.fernet import Fernet, MultiFernet
+    try:
+        from cryptography.fernet import Fernet, MultiFernet
+    except ImportError as exc:  # a runtime dependency; say so, never crash
+        raise SecretsUnavailable(
+            _("The cryptography package is not installed: gateway keys "
+              "cannot be stored here."), code="no_cryptography") from exc
 
     current = _setting("KEDAI_SECRETS_KEY")
     if not current:
