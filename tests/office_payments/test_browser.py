@@ -128,3 +128,13 @@ def test_office_pages_fit_a_phone(live_server, office_browser, gateways):
         page.goto(live_server.url + url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= MOBILE["width"], url
+
+
+def test_sign_out_from_the_phone_menu(live_server, office_browser):
+    page = office_browser
+    sign_in(page, live_server.url)
+    page.set_viewport_size(MOBILE)
+    page.get_by_text("Menu", exact=True).click()
+    page.locator(".office-menu").get_by_role("button", name="Sign out").click()
+    page.goto(f"{live_server.url}/office/")
+    page.wait_for_url(re.compile(r"/office/login/"))
