@@ -128,6 +128,9 @@ def test_office_pages_fit_a_phone(live_server, office_browser, gateways):
         page.goto(live_server.url + url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= MOBILE["width"], url
+        SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+        name = url.strip("/").replace("/", "-") or "office"
+        page.screenshot(path=SHOTS_DIR / f"phone-{name}.png", full_page=True)
 
 
 def test_sign_out_from_the_phone_menu(live_server, office_browser):
