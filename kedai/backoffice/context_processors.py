@@ -3,7 +3,8 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (URL name, label, permission); areas whose URLs are not there are skipped.
+# The office navigation, in order: (URL name, label, permission). An area
+# adds one line here; one whose URLs are not there is skipped.
 SECTIONS = (
     ("backoffice_orders:list", _("Orders"), "manage_orders"),
     ("reports:dashboard", _("Sales"), "view_reports"),

@@ -9,6 +9,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kedai.backoffice.access import office_view
+from kedai.backoffice.dashboard import dashboard_tiles, dashboard_warnings
+from kedai.backoffice.orders.selectors import (
+    HOME_ROWS,
+    orders_to_ship_list,
+    orders_unpaid_list,
+)
 from kedai.core.ratelimit import client_address, rate_limit_blocked, rate_limit_record
 from kedai.payments.selectors import FLAGGED_SHOWN, payment_flagged_list
 
@@ -80,5 +86,20 @@ def sign_in_throttled(view):
 
 @office_view()
 def home(request):
+    """The dashboard: orders to ship today, unpaid orders, the tiles and
+    warnings other apps provide (low stock, shipping set-up), flagged
+    payments."""
+    can_orders = request.user.has_perm("backoffice.manage_orders")
+    to_ship = orders_to_ship_list() if can_orders else None
+    unpaid = orders_unpaid_list() if can_orders else None
     return render(request, "backoffice/home.html", {
-        "flagged_payments": list(payment_flagged_list()[:FLAGGED_SHOWN])})
+        "flagged_payments": list(payment_flagged_list()[:FLAGGED_SHOWN]),
+        "can_orders": can_orders,
+        "to_ship": list(to_ship[:HOME_ROWS]) if to_ship is not None else [],
+        "to_ship_count": to_ship.count() if to_ship is not None else 0,
+        "unpaid": list(unpaid[:HOME_ROWS]) if unpaid is not None else [],
+        "unpaid_count": unpaid.count() if unpaid is not None else 0,
+        "tiles": dashboard_tiles() if request.user.has_perm(
+            "backoffice.view_reports") else [],
+        "warnings": dashboard_warnings(),
+    })

@@ -47,7 +47,7 @@ class ReadOnlyInline(TabularInline):
 class RefundInline(ReadOnlyInline):
     model = Refund
     fields = readonly_fields = ("reference", "amount", "status", "manual", "reason",
-                                "actor", "created_at")
+                                "actor", "confirmed_by", "created_at")
 
 
 class CallbackInline(ReadOnlyInline):
@@ -142,16 +142,18 @@ class PaymentAdmin(ModelAdmin):
             "amount": payment.amount - payment.refunded_amount})
         if request.method == "POST" and form.is_valid():
             try:
-                payment_refund(payment=payment,
-                               amount=Money(form.cleaned_data["amount"],
-                                            payment.currency),
-                               reason=form.cleaned_data["reason"],
-                               actor=request.user.get_username(),
-                               manual=form.cleaned_data["manual"])
+                refund = payment_refund(
+                    payment=payment,
+                    amount=Money(form.cleaned_data["amount"], payment.currency),
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user.get_username(),
+                    manual=form.cleaned_data["manual"])
             except PaymentError as exc:
                 form.add_error(None, exc.message)
             else:
-                self.message_user(request, _("Refund recorded."), messages.SUCCESS)
+                self.message_user(request, refund.message if refund.status
+                                  == Refund.Status.TO_REFUND_BY_HAND
+                                  else _("Refund recorded."), messages.SUCCESS)
                 return HttpResponseRedirect(
                     reverse("admin:payments_payment_change", args=[payment.pk]))
         return TemplateResponse(request, "admin/payments/form.html", {

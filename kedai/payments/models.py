@@ -134,6 +134,9 @@ class Refund(TimeStampedModel):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # The gateway has no refund API: the owner must give the money back
+        # in its dashboard, then confirm it here. No money has moved yet.
+        TO_REFUND_BY_HAND = "to_refund_by_hand", _("To refund by hand")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
 
@@ -142,10 +145,13 @@ class Refund(TimeStampedModel):
     reference = models.CharField(max_length=40, unique=True)
     gateway_reference = models.CharField(max_length=100, blank=True, default="")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
-    status = models.CharField(max_length=10, choices=Status.choices,
+    status = models.CharField(max_length=20, choices=Status.choices,
                               default=Status.PENDING)
     # Manual: done by the owner in the gateway portal or by bank transfer.
     manual = models.BooleanField(default=False)
+    # Who confirmed a refund made by hand, and when.
+    confirmed_by = models.CharField(max_length=100, blank=True, default="")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=255, blank=True, default="")
     actor = models.CharField(max_length=100)
     message = models.CharField(max_length=255, blank=True, default="")
@@ -210,3 +216,27 @@ class SettlementLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}:{self.line_number} {self.result}"
+
+
+class GatewaySecret(TimeStampedModel):
+    """A gateway key entered by the owner in the back office.
+
+    Only the ciphertext is stored (Fernet, keyed by ``KEDAI_SECRETS_KEY``:
+    :mod:`kedai.payments.secrets`); an environment variable for the same
+    option wins over it. Never exported or backed up in the clear.
+    """
+
+    gateway = models.CharField(_("gateway"), max_length=20)
+    name = models.CharField(_("option"), max_length=40)
+    ciphertext = models.TextField()
+    updated_by = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        ordering = ["gateway", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "name"],
+                                    name="gatewaysecret_one_per_option"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.name}"

@@ -43,9 +43,14 @@ def payment_codes_offered(codes: Iterable[str]) -> list[str]:
 
 
 def gateway_options(code: str, options: Mapping[str, Any]) -> dict[str, Any]:
-    """The OPTIONS the adapter of ``code`` gets, after the owner's switches."""
+    """The OPTIONS the adapter of ``code`` gets: keys stored in the back
+    office filled in where the environment sets none
+    (:mod:`kedai.payments.secrets`), then the owner's switches."""
+    from kedai.payments.secrets import options_with_stored_keys
+
+    merged = options_with_stored_keys(code, options)
     source: GatewayOptions | None = _switches.get("gateway_options")
-    return source(code, options) if source is not None else dict(options)
+    return source(code, merged) if source is not None else merged
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import (
+    CharField,
     Count,
     F,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -40,7 +43,7 @@ from kedai.catalog.models import Variant
 from kedai.core.money import quantize
 from kedai.customers.addressing import STATE_NAMES
 from kedai.orders.models import Order, OrderLine, OrderStatus
-from kedai.payments.models import Refund
+from kedai.payments.models import Payment, Refund
 from kedai.reports.periods import Period
 
 COUNTED_STATUSES = tuple(s for s in OrderStatus.values if s != OrderStatus.CANCELLED)
@@ -247,12 +250,21 @@ def _method_label(code: str) -> str:
 
 
 def sales_by_payment_method(*, period: Period) -> list[Slice]:
-    """Sales and orders per payment method in ``period``, largest first."""
+    """Sales and orders per payment method in ``period``, largest first.
+
+    A paid order counts under the gateway that took the money (the
+    shopper may have chosen one method at checkout and paid with
+    another); an order not paid yet under the method chosen.
+    """
+    paying = Payment.objects.filter(order=OuterRef("pk"), pays_order=True)
     rows = (counted_orders(start=period.start, end=period.end)
-            .values("payment_method")
+            .annotate(method=Coalesce(Subquery(paying.values("gateway")[:1]),
+                                      F("payment_method"),
+                                      output_field=CharField()))
+            .values("method")
             .annotate(sales=Sum("total"), orders=Count("id"))
-            .order_by("-sales", "payment_method"))
-    return [Slice(key=row["payment_method"], label=_method_label(row["payment_method"]),
+            .order_by("-sales", "method"))
+    return [Slice(key=row["method"], label=_method_label(row["method"]),
                   sales=quantize(Decimal(row["sales"]), settings.KEDAI_CURRENCY),
                   orders=row["orders"]) for row in rows]
 
@@ -334,3 +346,17 @@ def low_stock_list() -> QuerySet[Variant]:
 
 def day_label(day: date) -> str:
     return date_format(day, "j M Y")
+
+
+def low_stock_tiles() -> list:
+    """The home page's low-stock tile (kedai.backoffice.dashboard)."""
+    from django.urls import reverse
+
+    from kedai.backoffice.dashboard import Tile, TileItem
+
+    rows = low_stock_list()
+    return [Tile(key="low_stock", title=_("Low stock"), count=rows.count(),
+                 url=reverse("reports:low_stock"), order=10,
+                 items=[TileItem(text=f"{v.product.name} ({v.sku})",
+                                 note=_("%(stock)d left") % {"stock": v.stock})
+                        for v in rows[:8]])]

@@ -30,6 +30,7 @@ from kedai.payments.exceptions import CallbackRejected, GatewayError
 from kedai.payments.gateways import transport
 from kedai.payments.models import CallbackLog
 from kedai.payments.registry import gateway_get
+from kedai.payments.secrets import key_sources
 from kedai.shopsettings.selectors import payment_method_rows
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -148,8 +149,15 @@ def _gateway_section(code: str, base: str) -> Section:
     options = adapter.options  # type: ignore[attr-defined]
     required = getattr(adapter, "required_options", ())
     missing = [name for name in required if not str(options.get(name) or "")]
+    sources = key_sources(code, list(required))
     section.add("Keys present", not missing,
-                f"missing {', '.join(missing)}" if missing else ", ".join(required))
+                f"missing {', '.join(missing)}" if missing else ", ".join(
+                    f"{name} ({sources[name]})" for name in required))
+    unreadable = [n for n, source in sources.items() if source.endswith("unreadable")]
+    if unreadable:
+        section.add("Keys stored in the back office can be read", False,
+                    f"{', '.join(unreadable)}: KEDAI_SECRETS_KEY is missing or "
+                    "not the key they were stored with")
     demo = transport.demo_secrets_in_use(options, getattr(adapter, "demo_secrets", {}))
     section.add("Keys are not the published demo ones", not demo,
                 f"{', '.join(demo)} is a demo value" if demo else "")

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kedai.core.models import NumberSequence
 from kedai.core.numbering import number_format
+from kedai.payments.secrets import options_with_stored_keys
 from kedai.shopsettings.models import EmailWording, NumberingStart, PaymentMethodSwitch
 from kedai.shopsettings.wording import event_for, wording_fill, wording_values
 
@@ -146,7 +147,8 @@ def payment_method_rows() -> list[PaymentMethodRow]:
             base_url=shown_url,
             live_possible=bool(configured_url) or live_mode,
             credentials=[(name, mask_secret(value))
-                         for name, value in options.items()
+                         for name, value in options_with_stored_keys(
+                             code, options).items()
                          if name not in _NOT_SECRET and isinstance(value, str)]))
     return rows
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kedai.shopsettings import views
+from kedai.shopsettings import payment_keys, views
 
 app_name = "shopsettings"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("shipping/", views.shipping, name="shipping"),
     path("payments/", views.payments, name="payments"),
     path("payments/<slug:code>/", views.payment_switch, name="payment_switch"),
+    path("payments/<slug:code>/keys/", payment_keys.payment_keys, name="payment_keys"),
     path("go-live/", views.golive, name="golive"),
     path("numbering/", views.numbering, name="numbering"),
     path("emails/", views.emails, name="emails"),

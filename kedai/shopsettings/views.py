@@ -130,8 +130,10 @@ def shipping(request: HttpRequest) -> HttpResponse:
 
 @manage
 def payments(request: HttpRequest) -> HttpResponse:
+    from kedai.shopsettings.payment_keys import is_owner
+
     return render(request, "shopsettings/payments.html", {
-        "rows": payment_method_rows(),
+        "rows": payment_method_rows(), "is_owner": is_owner(request.user),
         "sandbox_url": settings.KEDAI_SANDBOX_URL})
 
 

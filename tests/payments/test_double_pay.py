@@ -123,7 +123,8 @@ def test_second_capture_is_recorded_flagged_acknowledged_and_refundable(
     refund_url = (f"/office/orders/o/{order.number}/payments/"
                   f"{duplicate.reference}/refund/")
     assert f'action="{refund_url}"' in page
-    assert office.post(refund_url, {"manual": "on"}).status_code == 303
+    assert office.post(refund_url, {"manual": "on", "confirmed": "yes"}
+                       ).status_code == 303
     duplicate.refresh_from_db()
     assert (duplicate.status, duplicate.flag) == ("refunded", "")
     assert duplicate.refunds.get().amount == duplicate.amount

@@ -51,11 +51,25 @@ def test_partial_refunds_add_up_to_at_most_the_capture(gateways):
 
 
 @pytest.mark.django_db
-def test_gateway_without_refund_api_records_a_manual_refund(gateways):
+def test_gateway_without_refund_api_waits_to_be_refunded_by_hand(gateways):
+    """Billplz has no refund API: no money moved, so the refund waits
+    "to refund by hand" (amount held) until the owner confirms it."""
+    from kedai.payments.refunds import refund_confirm_by_hand
+
     placed, payment = captured_payment("billplz")
     refund = payment_refund(payment=payment, amount=Money("10.00"),
                             reason="Late delivery", actor="owner")
-    assert refund.manual and refund.status == Refund.Status.SUCCEEDED
+    assert refund.manual and refund.status == Refund.Status.TO_REFUND_BY_HAND
+    assert "Billplz's dashboard" in refund.message
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.CAPTURED
+    assert payment.refunded_amount == Decimal("10.00")
+    done = refund_confirm_by_hand(refund=refund, actor="aisyah")
+    assert done.status == Refund.Status.SUCCEEDED and done.confirmed_by == "aisyah"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
+    with pytest.raises(RefundError):
+        refund_confirm_by_hand(refund=done, actor="aisyah")
 
 
 @pytest.mark.django_db

@@ -22,14 +22,28 @@ HEADER = [
     "Order number", "Placed at", "Status", "Payment", "Fulfilment",
     "Customer ID", "Name", "Email", "Phone", "Shipping name", "Address line 1",
     "Address line 2", "City", "Postcode", "State", "Payment method",
-    "Shipping method", "Carriers", "Tracking numbers", "Items", "Subtotal",
-    "Shipping", "Tax", "Total", "Currency",
+    "Paid through", "Payment reference", "Payment entered by", "Shipping method",
+    "Carriers", "Tracking numbers", "Items", "Subtotal", "Shipping", "Tax", "Total",
+    "Currency",
 ]
 
 
 def cell_escape(value: str) -> str:
     """Prefix a text cell with ``'`` if a spreadsheet would run it."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _paid(order: Order) -> tuple[str, str, str]:
+    """The payment that paid the order: its gateway, the reference typed
+    in "Mark paid" (or the gateway's own), and who entered it."""
+    from kedai.payments.gateways.offline import OFFLINE_METHODS
+
+    payment = next((p for p in order.payments.all() if p.pays_order), None)
+    if payment is None:
+        return "", "", ""
+    reference = (payment.transaction_id if payment.gateway in OFFLINE_METHODS
+                 else payment.gateway_reference or payment.transaction_id)
+    return payment.gateway, reference, payment.actor
 
 
 def _row(order: Order) -> list[str]:
@@ -46,7 +60,7 @@ def _row(order: Order) -> list[str]:
         order.email, order.phone,
         ship.get("name", ""), ship.get("line1", ""), ship.get("line2", ""),
         ship.get("city", ""), ship.get("postcode", ""), ship.get("state_code", ""),
-        order.payment_method, order.shipping_method,
+        order.payment_method, *_paid(order), order.shipping_method,
         ", ".join(dict.fromkeys(s.get_carrier_display() for s in shipments)),
         ", ".join(p.tracking_number for s in shipments for p in s.parcels.all()),
         "; ".join(f"{line.quantity} x {line.sku}" for line in order.lines.all()),

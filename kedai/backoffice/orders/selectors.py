@@ -20,9 +20,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
@@ -50,6 +52,14 @@ class OrderFilters:
 def _annotated(qs: QuerySet[Order]) -> QuerySet[Order]:
     paying = Payment.objects.filter(order=OuterRef("pk"), pays_order=True)
     return qs.annotate(
+        # The gateway that took the money, which may not be the method
+        # chosen at checkout (the shopper may pay again another way).
+        paid_via=Coalesce(Subquery(paying.values("gateway")[:1]), Value(""),
+                          output_field=CharField()),
+    ).annotate(
+        method_used=Case(When(paid_via="", then="payment_method"),
+                         default="paid_via", output_field=CharField()),
+    ).annotate(
         _paid=Exists(paying.filter(status=PaymentStatus.CAPTURED)),
         _refunded=Exists(paying.filter(status__in=(
             PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED))),
@@ -89,7 +99,9 @@ def order_list(*, filters: OrderFilters) -> QuerySet[Order]:
     """Orders matching ``filters``, newest first, annotated and prefetched.
 
     Each order carries ``payment_state`` (unpaid, pending, paid, refunded:
-    from its Payment rows) and ``fulfilment_state`` (unfulfilled, shipped,
+    from its Payment rows), ``paid_via`` (the gateway of the payment that
+    paid it, or ""), ``method_used`` (that gateway, else the method chosen
+    at checkout) and ``fulfilment_state`` (unfulfilled, shipped,
     delivered), and its shipments with parcels are prefetched.
     """
     qs = _annotated(Order.objects.all())
@@ -105,7 +117,7 @@ def order_list(*, filters: OrderFilters) -> QuerySet[Order]:
     if f.date_to:
         qs = qs.filter(created_at__lt=_day_start(f.date_to + timedelta(days=1)))
     if f.method:
-        qs = qs.filter(payment_method=f.method)
+        qs = qs.filter(**{"method_used": f.method})  # annotation
     if f.carrier:
         qs = qs.filter(Exists(Shipment.objects.filter(order=OuterRef("pk"),
                                                       carrier=f.carrier)))
@@ -131,6 +143,7 @@ def order_list_by_numbers(*, numbers: list[str]) -> QuerySet[Order]:
             .select_related("customer")
             .prefetch_related(
                 Prefetch("lines", OrderLine.objects.order_by("id")),
+                Prefetch("payments", Payment.objects.filter(pays_order=True)),
                 Prefetch("shipments", Shipment.objects.prefetch_related("parcels")))
             .order_by("created_at", "id"))
 
@@ -149,3 +162,43 @@ def tracking_number_owners(*, numbers: list[str]) -> dict[str, str]:
     """{tracking number: order number} for numbers already recorded."""
     return dict(ShipmentParcel.objects.filter(tracking_number__in=numbers)
                 .values_list("tracking_number", "shipment__order__number"))
+
+
+# --- the home page ---------------------------------------------------------------
+
+HOME_ROWS = 8
+
+
+def orders_to_ship_list() -> QuerySet[Order]:
+    """Paid orders not shipped yet (paid or packed), oldest first."""
+    return (Order.objects.filter(status__in=(OrderStatus.PAID,
+                                             OrderStatus.PROCESSING))
+            .select_related("customer").order_by("created_at", "id"))
+
+
+def orders_unpaid_list() -> QuerySet[Order]:
+    """Orders awaiting payment, oldest first."""
+    return (Order.objects.filter(status=OrderStatus.AWAITING_PAYMENT)
+            .select_related("customer").order_by("created_at", "id"))
+
+
+def payment_warnings() -> list:
+    """Refunds waiting to be given back by hand in a gateway's dashboard."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from kedai.backoffice.dashboard import DashboardWarning
+    from kedai.core.money import Money
+    from kedai.payments.models import Refund
+    from kedai.payments.refunds import gateway_short_name
+
+    waiting = (Refund.objects.filter(status=Refund.Status.TO_REFUND_BY_HAND)
+               .select_related("payment__order").order_by("created_at", "id"))
+    return [DashboardWarning(
+        text=_("%(amount)s of order %(number)s is to refund by hand in "
+               "%(gateway)s's dashboard, then confirm it.")
+        % {"amount": Money(r.amount, r.payment.currency),
+           "number": r.payment.order.number,
+           "gateway": gateway_short_name(r.payment.gateway)},
+        url=reverse("backoffice_orders:detail", args=[r.payment.order.number])
+        + f"#refund-{r.reference}") for r in waiting[:20]]

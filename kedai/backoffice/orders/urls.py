@@ -21,6 +21,8 @@ urlpatterns = [
     path("o/<str:number>/refund/", views.order_refund, name="refund"),
     path("o/<str:number>/payments/<str:reference>/refund/",
          views.order_payment_refund, name="payment_refund"),
+    path("o/<str:number>/refunds/<str:reference>/confirm/",
+         views.order_refund_confirm, name="refund_confirm"),
     path("o/<str:number>/slip.pdf", views.order_slip, name="slip"),
     path("o/<str:number>/label.pdf", views.order_label, name="label"),
     path("o/<str:number>/shipping-label.pdf", views.order_thermal_label,

@@ -58,11 +58,15 @@ from kedai.orders.services import (
     order_change_status,
     order_note_add,
 )
-from kedai.payments.models import Payment
+from kedai.payments.models import Payment, Refund
 from kedai.payments.refunds import (
+    gateway_short_name,
     order_refund_lines,
+    order_refund_preview,
     paying_payment,
     payment_refund_flagged,
+    refund_confirm_by_hand,
+    refunds_by_api,
 )
 from kedai.payments.registry import OFFLINE_METHODS
 from kedai.payments.selectors import payment_list_for_order
@@ -293,8 +297,14 @@ def _order_page(request: HttpRequest, order: Order, *, status: int = 200,
     refund_form = forms_given.get("refund_form") or forms.RefundForm(
         order=order, initial={"manual": refundable is not None
                               and refundable.gateway in OFFLINE_METHODS})
+    paid_by = next((p for p in payments if p.pays_order), None)
     context = {
         "order": order,
+        "paid_by": paid_by,
+        "paid_via_name": gateway_short_name(paid_by.gateway) if paid_by else "",
+        "method_name": gateway_short_name(order.payment_method),
+        "refund_by_api": refundable is not None and refunds_by_api(refundable.gateway),
+        "refund_gateway": gateway_short_name(refundable.gateway) if refundable else "",
         "lines": order.lines.all(),
         "events": order.events.all(),
         "payments": payments,
@@ -378,6 +388,28 @@ def order_cancel_view(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, number, _("Give a reason for cancelling."),
                         cancel_form=form)
+    if not _confirmed(request) and OrderStatus.CANCELLED in TRANSITIONS.get(
+            order.status, frozenset()):
+        paid = paying_payment(order)
+        consequences = [
+            _("Order %(number)s becomes “Cancelled”; this cannot be undone.")
+            % {"number": order.number},
+            _("Its %(units)d item(s) go back on sale (stock is restored).")
+            % {"units": sum(line.quantity for line in order.lines.all())},
+            _("The customer is sent a cancellation notice."),
+        ]
+        if paid is not None:
+            consequences.append(
+                _("It was paid (%(amount)s through %(gateway)s): cancelling "
+                  "refunds nothing; refund the payment afterwards.")
+                % {"amount": Money(paid.amount, paid.currency),
+                   "gateway": gateway_short_name(paid.gateway)})
+        return _confirm_page(
+            request, order, title=_("Cancel order %(number)s?")
+            % {"number": order.number},
+            consequences=consequences, reason=form.cleaned_data["reason"],
+            action=reverse("backoffice_orders:cancel", args=[order.number]),
+            button=_("Yes, cancel the order and restock"))
     try:
         order_cancel(order=order, reason=form.cleaned_data["reason"],
                      actor=_actor(request))
@@ -437,16 +469,27 @@ def order_refund(request: HttpRequest, number: str) -> HttpResponse:
         return _refused(request, number,
                         _("Check the quantities and give a reason."),
                         refund_form=form)
+    args = {"order": order, "returns": form.returns(),
+            "reason": form.cleaned_data["reason"],
+            "include_shipping": form.cleaned_data["include_shipping"],
+            "manual": form.cleaned_data["manual"]}
+    if not _confirmed(request):
+        try:
+            preview = order_refund_preview(**args)
+        except ApplicationError as exc:
+            return _refused(request, number, exc.message, refund_form=form)
+        return _confirm_page(
+            request, order, title=_("Refund %(amount)s of order %(number)s?")
+            % {"amount": preview.amount, "number": order.number},
+            consequences=_refund_consequences(preview),
+            reason=form.cleaned_data["reason"],
+            action=reverse("backoffice_orders:refund", args=[order.number]),
+            button=_("Yes, refund %(amount)s") % {"amount": preview.amount})
     try:
-        refund = order_refund_lines(
-            order=order, returns=form.returns(), reason=form.cleaned_data["reason"],
-            include_shipping=form.cleaned_data["include_shipping"],
-            manual=form.cleaned_data["manual"], actor=_actor(request))
+        refund = order_refund_lines(**args, actor=_actor(request))
     except ApplicationError as exc:
         return _refused(request, number, exc.message, refund_form=form)
-    return _done(request, order, _("Refunded %(amount)s (%(reference)s).")
-                 % {"amount": Money(refund.amount, order.currency),
-                    "reference": refund.reference})
+    return _done(request, order, _refund_message(refund))
 
 
 @require_POST
@@ -458,14 +501,115 @@ def order_payment_refund(request: HttpRequest, number: str,
     payment = Payment.objects.filter(order=order, reference=reference).first()
     if payment is None:
         raise Http404
+    manual = bool(request.POST.get("manual"))
+    # Only a refund the service would do gets a confirmation page; any
+    # other is refused at once by the service, with its message.
+    if not _confirmed(request) and payment.flag and not payment.pays_order:
+        left = Money(payment.amount - payment.refunded_amount, payment.currency)
+        gateway = gateway_short_name(payment.gateway)
+        consequences = [
+            _("Payment %(reference)s (%(gateway)s) is refunded in full: "
+              "%(amount)s.") % {"reference": payment.reference,
+                                "gateway": gateway, "amount": left},
+            _("The order itself is not changed.")]
+        if manual:
+            consequences.append(_("Recorded as already given back by hand; "
+                                  "no money is moved by Kedai."))
+        elif refunds_by_api(payment.gateway):
+            consequences.append(_("%(gateway)s gives the money back to the "
+                                  "customer now.") % {"gateway": gateway})
+        else:
+            consequences.append(_("%(gateway)s has no refund API: the refund "
+                                  "is recorded as “to refund by hand in "
+                                  "%(gateway)s's dashboard” until you confirm "
+                                  "it.") % {"gateway": gateway})
+        return _confirm_page(
+            request, order, title=_("Refund payment %(reference)s?")
+            % {"reference": payment.reference}, consequences=consequences,
+            action=reverse("backoffice_orders:payment_refund",
+                           args=[order.number, payment.reference]),
+            button=_("Yes, refund %(amount)s") % {"amount": left})
     try:
         refund = payment_refund_flagged(payment=payment, actor=_actor(request),
-                                        manual=bool(request.POST.get("manual")))
+                                        manual=manual)
     except ApplicationError as exc:
         return _refused(request, number, exc.message)
-    return _done(request, order, _("Refunded %(amount)s (%(reference)s).")
-                 % {"amount": Money(refund.amount, order.currency),
-                    "reference": refund.reference})
+    return _done(request, order, _refund_message(refund))
+
+
+@require_POST
+@manage_orders
+def order_refund_confirm(request: HttpRequest, number: str,
+                         reference: str) -> HttpResponse:
+    """The owner gave back a "to refund by hand" refund in the gateway's
+    dashboard: record it as done."""
+    order = _get(number)
+    refund = Refund.objects.filter(payment__order=order, reference=reference).first()
+    if refund is None:
+        raise Http404
+    try:
+        done = refund_confirm_by_hand(refund=refund, actor=_actor(request))
+    except ApplicationError as exc:
+        return _refused(request, number, exc.message)
+    return _done(request, order, _("Refund %(reference)s of %(amount)s confirmed "
+                                   "as given back in %(gateway)s's dashboard.")
+                 % {"reference": done.reference,
+                    "amount": Money(done.amount, done.payment.currency),
+                    "gateway": gateway_short_name(done.payment.gateway)})
+
+
+# --- confirmation of destructive actions ------------------------------------------
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    return request.POST.get("confirmed") == "yes"
+
+
+def _confirm_page(request: HttpRequest, order: Order, *, title: str,
+                  consequences: list[str], action: str, button: str,
+                  reason: str = "") -> HttpResponse:
+    """What the action will do, and the same POST again with ``confirmed``:
+    a second, deliberate step that works without JavaScript."""
+    fields = [(name, value) for name, values in request.POST.lists()
+              if name not in ("csrfmiddlewaretoken", "confirmed")
+              for value in values]
+    return render(request, "backoffice/orders/confirm.html", {
+        "order": order, "title": title, "consequences": consequences,
+        "action": action, "button": button, "fields": fields, "reason": reason})
+
+
+def _refund_consequences(preview) -> list[str]:
+    values = {"amount": preview.amount, "gateway": preview.gateway,
+              "parts": ", ".join(preview.parts)}
+    lines = [_("Refund %(amount)s for: %(parts)s.") % values]
+    if preview.manual:
+        lines.append(_("Recorded as already given back by hand (record only); "
+                       "Kedai moves no money."))
+    elif preview.by_api:
+        lines.append(_("%(gateway)s gives %(amount)s back to the customer now; "
+                       "this cannot be undone.") % values)
+    else:
+        lines.append(_("%(gateway)s has no refund API: no money moves now. The "
+                       "refund is recorded as “to refund by hand in "
+                       "%(gateway)s's dashboard” until you give the money back "
+                       "there and confirm it here.") % values)
+    if preview.restock:
+        lines.append(_("%(count)d item(s) go back to stock.")
+                     % {"count": preview.restock})
+    return lines
+
+
+def _refund_message(refund: Refund) -> str:
+    values = {"amount": Money(refund.amount, refund.payment.currency),
+              "reference": refund.reference,
+              "gateway": gateway_short_name(refund.payment.gateway)}
+    if refund.status == Refund.Status.TO_REFUND_BY_HAND:
+        return _("%(amount)s to refund by hand in %(gateway)s's dashboard "
+                 "(%(reference)s): no money has moved yet. Confirm it below "
+                 "once you have refunded it there.") % values
+    if refund.manual:
+        return _("Recorded %(amount)s as refunded by hand (%(reference)s).") % values
+    return _("Refunded %(amount)s through %(gateway)s (%(reference)s).") % values
 
 
 @require_GET

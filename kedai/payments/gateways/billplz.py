@@ -92,6 +92,9 @@ class BillplzGateway:
     min_query_interval = 60  # Get-a-Bill is rate limited; do not poll
     hosts = HOSTS
     demo_secrets = DEMO_SECRETS
+    # No refund API: a refund is given back by hand in the gateway's
+    # dashboard, and waits for the owner to confirm it.
+    refunds_by_api = False
     required_options = ("API_KEY", "COLLECTION_ID", "X_SIGNATURE_KEY")
 
     def __init__(self, code: str, options: Mapping[str, Any]) -> None:

@@ -158,6 +158,7 @@ class FiuuGateway:
     min_query_interval = 300  # Fiuu blocks IPs querying more often
     hosts = HOSTS
     demo_secrets = DEMO_SECRETS
+    refunds_by_api = True
     required_options = ("MERCHANT_ID", "VERIFY_KEY", "SECRET_KEY")
 
     def __init__(self, code: str, options: Mapping[str, Any]) -> None:

@@ -144,6 +144,9 @@ class IPay88Gateway:
     min_query_interval = 60
     hosts = HOSTS
     demo_secrets = DEMO_SECRETS
+    # No refund API: a refund is given back by hand in the gateway's
+    # dashboard, and waits for the owner to confirm it.
+    refunds_by_api = False
     required_options = ("MERCHANT_CODE", "MERCHANT_KEY")
 
     def __init__(self, code: str, options: Mapping[str, Any]) -> None:

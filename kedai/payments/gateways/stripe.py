@@ -105,6 +105,7 @@ class StripeGateway:
     min_query_interval = 60
     hosts = HOSTS
     demo_secrets = DEMO_SECRETS
+    refunds_by_api = True
     required_options = ("SECRET_KEY", "WEBHOOK_SECRET")
 
     def __init__(self, code: str, options: Mapping[str, Any]) -> None:

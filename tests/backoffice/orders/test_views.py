@@ -346,7 +346,8 @@ def test_cancel_a_shipped_order_is_refused_clearly(office):
 
 def test_cancel_an_unpaid_order(office):
     order = place()
-    response = office.post(f"{detail(order)}cancel/", {"reason": "Duplicate order"})
+    response = office.post(f"{detail(order)}cancel/", {"reason": "Duplicate order",
+                                                       "confirmed": "yes"})
     assert response.status_code == 303
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
@@ -368,12 +369,12 @@ def test_refund_by_line_on_the_order_page(office):
     line = order.lines.get()
     response = office.post(f"{detail(order)}refund/", {
         f"qty_{line.pk}": "1", f"restock_{line.pk}": "on", "reason": "Torn",
-        "manual": "on"})
+        "manual": "on", "confirmed": "yes"})
     assert response.status_code == 303
     line.refresh_from_db()
     assert (line.quantity_refunded, line.quantity_restocked) == (1, 1)
     page = page_text(office.get(detail(order)))
-    assert "Refunded RM20.00" in page and "Torn" in page
+    assert "Recorded as refunded by hand: RM20.00" in page and "Torn" in page
 
 
 @pytest.mark.parametrize(("quantity", "shipping", "message"), [
@@ -388,7 +389,8 @@ def test_bad_refunds_on_the_order_page_change_nothing(office, quantity, shipping
     line = order.lines.get()
     office.post(f"{detail(order)}refund/", {f"qty_{line.pk}": "1",
                                             "reason": "First", "manual": "on",
-                                            "include_shipping": "on"})
+                                            "include_shipping": "on",
+                                            "confirmed": "yes"})
     payment = Payment.objects.get(order=order)
     data = {f"qty_{line.pk}": quantity, "reason": "Again", "manual": "on"}
     if shipping:
