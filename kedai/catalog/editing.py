@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import ForeignObjectRel, Max, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -187,8 +187,10 @@ def _option_names_check(product: Product, values: Sequence[Sequence[str]]) -> No
 def product_slug_free(*, name: str, exclude_pk: int | None = None) -> str:
     """A slug from ``name`` that no other product has (``batik-2``…)."""
     base = slugify(name)[:200] or "product"
-    taken = set(Product.objects.filter(slug__startswith=base)
-                .exclude(pk=exclude_pk).values_list("slug", flat=True))
+    others = Product.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -262,11 +264,11 @@ def variants_referenced(variant_ids: Iterable[int]) -> set[int]:
         return found
     # Hidden relations too: order lines point here with related_name "+".
     for relation in Variant._meta.get_fields(include_hidden=True):
-        if not (relation.auto_created and not relation.concrete
+        if not (isinstance(relation, ForeignObjectRel)
                 and (relation.one_to_many or relation.one_to_one)):
             continue
         model = relation.related_model
-        if model._meta.app_label in _DISPOSABLE_APPS:
+        if model is None or model._meta.app_label in _DISPOSABLE_APPS:
             continue
         column = relation.field.attname
         found.update(model._base_manager.filter(**{f"{column}__in": ids})
@@ -467,7 +469,8 @@ def product_duplicate(*, product: Product) -> Product:
             data = f.read()
         clone = ProductImage(product=copy, alt_text=image.alt_text,
                              position=image.position)
-        clone.image.save(image.image.name.rsplit("/", 1)[-1], ContentFile(data),
+        clone.image.save((image.image.name or "picture").rsplit("/", 1)[-1],
+                         ContentFile(data),
                          save=False)
         clone.save()
         # A copy of a picture without a thumbnail goes without one too.

@@ -49,7 +49,8 @@ class CategoryChoiceField(forms.ModelChoiceField):
     def _tree_choices(self):
         return _TreeChoices(self)
 
-    choices = property(_tree_choices, forms.ChoiceField.choices.fset)
+    choices = property(_tree_choices,
+                       forms.ChoiceField.choices.fset)  # type: ignore[union-attr]
 
 
 class ProductFilterForm(forms.Form):
@@ -88,7 +89,7 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
-        self.fields["tax_class"].empty_label = _("No tax")
+        self.fields["tax_class"].empty_label = _("No tax")  # type: ignore[attr-defined]
 
 
 def _money(label, required=True):
@@ -140,8 +141,8 @@ class GenerateForm(forms.Form):
                      for i in (1, 2, 3)}
         values = self.option_values()
         for index in (1, 2, 3):
-            has_values = bool(option_values_parse(data.get(f"option{index}_values",
-                                                           "")))
+            has_values = bool(option_values_parse(
+                self.cleaned_data.get(f"option{index}_values", "")))
             if names.get(index) and not has_values:
                 self.add_error(f"option{index}_values",
                                _("Give the values of this option."))
@@ -185,7 +186,6 @@ class VariantForm(forms.ModelForm):
         self.fields["weight_grams"].validators.append(MaxValueValidator(MAX_WEIGHT))
         for name in ("stock", "weight_grams", "position"):
             self.fields[name].required = False  # empty is 0
-        self.fields["price"].min_value = 0
         self.fields["price"].validators.append(MinValueValidator(Decimal("0")))
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("aria-label", str(field.label))
@@ -217,7 +217,7 @@ class BaseVariantFormSet(BaseInlineFormSet):
         for form in self.forms:
             if not form.has_changed() and form.instance.pk is None:
                 continue
-            if self.can_delete and self._should_delete_form(form):
+            if self.can_delete and form.cleaned_data.get("DELETE"):
                 continue
             for field, message in variant_options_errors(product,
                                                           form.instance).items():

@@ -27,7 +27,13 @@ from kedai.backoffice.catalog.selectors import (
 )
 from kedai.catalog import editing
 from kedai.catalog.editing import CatalogError, StockPrice
-from kedai.catalog.models import Category, Product, ProductImage, TaxClass
+from kedai.catalog.models import (
+    Category,
+    Product,
+    ProductImage,
+    TaxClass,
+    Variant,
+)
 
 # The catalogue is the owner's, like the settings and spreadsheet uploads
 # (which can rewrite it already); staff keep orders and reports.
@@ -97,16 +103,16 @@ def product_bulk(request: HttpRequest) -> HttpResponse:
              "stock_seen": v.stock} for v in variants])
         status = 200
     by_id = {v.pk: v for v in variants}
-    rows = []
+    shown: list[tuple[Variant | None, forms.StockPriceForm]] = []
     for f in formset.forms:
         pk = f["variant"].value()
         try:
-            rows.append((by_id.get(int(pk)), f))
+            shown.append((by_id.get(int(pk)), f))
         except (TypeError, ValueError):
-            rows.append((None, f))
+            shown.append((None, f))
     return render(request, "backoffice/catalog/bulk.html", {
         "form": form, "page": page, "query": query, "formset": formset,
-        "rows": rows}, status=status)
+        "rows": shown}, status=status)
 
 
 # --- one product --------------------------------------------------------------------
@@ -310,8 +316,8 @@ def image_change(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
                                          alt_text=form.cleaned_data["alt_text"])
             messages.success(request, _("Alt text saved."))
         else:
-            messages.error(request, _("Alt text: %(error)s")
-                           % {"error": " ".join(form.errors.get("alt_text", []))})
+            errors = " ".join(str(e) for e in form.errors.get("alt_text", []))
+            messages.error(request, _("Alt text: %(error)s") % {"error": errors})
     return redirect(reverse("backoffice_catalog:edit", args=[pk]) + "#pictures")
 
 
