@@ -552,7 +552,14 @@ def _move(siblings: QuerySet, obj, step: int) -> None:
 @transaction.atomic(durable=True)
 def category_save(*, category: Category, renamed: bool = False) -> Category:
     """Save a category (validated: not under itself). A new one goes last
-    among its siblings; a renamed one re-indexes the products below."""
+    among its siblings; a renamed one re-indexes the products below. A
+    blank slug is made from the name."""
+    if not category.slug:
+        base = slugify(category.name)[:130] or "category"
+        slug, n = base, 2
+        while Category.objects.filter(slug=slug).exclude(pk=category.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        category.slug = slug
     category.full_clean(exclude=["image"])
     if category.pk is None:
         last = Category.objects.filter(parent=category.parent).aggregate(

@@ -264,7 +264,13 @@ class CategoryForm(forms.ModelForm):
         model = Category
         fields = ["name", "slug", "parent", "description", "is_active"]
         labels = {"is_active": _("Show in the shop")}
+        help_texts = {"slug": _("Its web address; empty makes one from the "
+                                "name.")}
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
 
 
 class TaxClassForm(forms.ModelForm):

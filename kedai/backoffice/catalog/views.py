@@ -164,7 +164,7 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                    instance=product, prefix="variants")
     generate_form = forms.GenerateForm(posted if generating else None,
                                        product_form=product_form,
-                                       prefix="gen")
+                                       prefix="gen", initial=_generate_initial(product))
     status = 200
     if posted is not None:
         status = 400
@@ -214,6 +214,20 @@ def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "generate_form": generate_form, "images": product.images.all(),
         "image_form": forms.ImageForm(), "storefront_url": product.get_absolute_url(),
     }, status=status)
+
+
+def _generate_initial(product: Product) -> dict:
+    """The option values the product's variants have, to add to."""
+    variants = list(product.variants.all())
+    initial: dict = {}
+    for index in (1, 2, 3):
+        values = list(dict.fromkeys(getattr(v, f"option{index}") for v in variants
+                                    if getattr(v, f"option{index}")))
+        initial[f"option{index}_values"] = ", ".join(values)
+    if variants:
+        initial.update(price=variants[0].price,
+                       weight_grams=variants[0].weight_grams)
+    return initial
 
 
 def _grid_refused(product_form, formset, rows, exc: CatalogError) -> None:
