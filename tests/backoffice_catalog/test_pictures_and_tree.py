@@ -188,3 +188,29 @@ def test_a_tax_class_is_added_and_one_in_use_is_kept(office):
     make_product(tax_class=tax)
     office.post(f"/office/catalogue/tax/{tax.pk}/", {"delete": "1"})
     assert TaxClass.objects.filter(pk=tax.pk).exists()
+
+
+def test_duplicate_copies_the_pictures(office):
+    product = make_product()
+    office.post(f"/office/catalogue/p/{product.pk}/pictures/",
+                {"image": png(), "alt_text": "Front"})
+    office.post(f"/office/catalogue/p/{product.pk}/duplicate/")
+    copy = type(product).objects.exclude(pk=product.pk).get()
+    original, copied = (ProductImage.objects.get(product=p) for p in (product, copy))
+    assert copied.alt_text == "Front" and copied.thumbnail
+    assert copied.image.name != original.image.name
+    # Deleting the copy leaves the original's files alone.
+    office.post(f"/office/catalogue/p/{copy.pk}/delete/")
+    with original.image.open("rb") as f:
+        assert f.read(2) == b"\xff\xd8"  # re-encoded as JPEG, still there
+
+
+def test_the_list_costs_the_same_queries_for_one_product_or_twenty(
+        office, django_assert_max_num_queries):
+    make_product()
+    with django_assert_max_num_queries(12) as one:
+        office.get("/office/catalogue/")
+    for _i in range(19):
+        make_product()
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        office.get("/office/catalogue/")
