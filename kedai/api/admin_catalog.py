@@ -18,6 +18,7 @@ from kedai.api.keys import ApiKeyAuth, require
 from kedai.api.money import MoneyOut, money_out
 from kedai.api.problems import Problem
 from kedai.api.schemas import ERRORS, ProblemOut
+from kedai.catalog.editing import product_delete
 from kedai.catalog.models import Product, Variant
 from kedai.dataio.exceptions import DataError
 from kedai.dataio.importers import upload_apply
@@ -110,6 +111,12 @@ class StockItem(Schema):
 
 class StockIn(Schema):
     items: list[StockItem] = Field(..., min_length=1, max_length=5000)
+
+
+class ProductRemovedOut(Schema):
+    slug: str
+    outcome: str = Field(..., description="deleted, or archived when orders "
+                         "include the product")
 
 
 class StockOut(Schema):
@@ -208,6 +215,18 @@ def product_update(request, slug: str, payload: ProductPatch):
     _product(slug)
     _apply("products", [_row(payload, slug=slug)], _actor(request))
     return product_out(_product(slug))
+
+
+@router.delete("/products/{slug}",
+               response={200: ProductRemovedOut, ERRORS: ProblemOut},
+               summary="Delete a product, or archive it when orders include it")
+def product_remove(request, slug: str):
+    """The back office's rule (kedai.catalog.editing.product_delete): a
+    product on orders is archived, off the shop but kept for them."""
+    require(request, "catalog:write")
+    deleted = product_delete(product=_product(slug))
+    return ProductRemovedOut(slug=slug,
+                             outcome="deleted" if deleted else "archived")
 
 
 @router.post("/variants", response={201: AdminProductOut, ERRORS: ProblemOut},

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 # adds one line here; one whose URLs are not there is skipped.
 SECTIONS = (
     ("backoffice_orders:list", _("Orders"), "manage_orders"),
+    ("backoffice_catalog:products", _("Catalogue"), "manage_settings"),
     ("reports:dashboard", _("Sales"), "view_reports"),
     ("reports:low_stock", _("Low stock"), "view_reports"),
     ("dataio:home", _("Data"), "export_data"),

@@ -15,6 +15,7 @@ urlpatterns = [
 # Mounted in kedai.conf.urls beside this one, each with its own namespace.
 AREAS = [
     path("orders/", include("kedai.backoffice.orders.urls")),
+    path("catalogue/", include("kedai.backoffice.catalog.urls")),
     path("reports/", include("kedai.reports.urls")),
     path("data/", include("kedai.dataio.urls")),
     path("settings/", include("kedai.shopsettings.urls")),

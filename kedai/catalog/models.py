@@ -103,6 +103,11 @@ class Product(TimeStampedModel):
         on_delete=models.PROTECT, help_text=_("Empty means no tax."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Set when the product is retired but orders still point at it: hidden
+    # from the shop (is_active is off too) and from the office's default
+    # lists, kept for old orders and invoices (services.product_delete).
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True,
+                                       editable=False)
     option1_name = models.CharField(_("option 1 name"), max_length=40, blank=True,
                                     help_text=_("For example Size."))
     option2_name = models.CharField(_("option 2 name"), max_length=40, blank=True,

@@ -82,11 +82,11 @@ def variants(settings):
     return {v.sku: v for v in product.variants.all()}
 
 
-def test_low_stock_lists_low_variants_with_admin_links(staff_client, variants):
+def test_low_stock_lists_low_variants_with_office_links(staff_client, variants):
     html = staff_client.get(LOW_STOCK).content.decode()
     assert "SGK-RED" in html and "SGK-BLUE" not in html
     product_id = variants["SGK-RED"].product_id
-    assert f'href="/admin/catalog/product/{product_id}/change/"' in html
+    assert f'href="/office/catalogue/p/{product_id}/"' in html
     assert "Songket &lt;i&gt;shawl&lt;/i&gt;" in html
     everything = staff_client.get(LOW_STOCK + "?show=all&q=sgk").content.decode()
     assert "SGK-BLUE" in everything
