@@ -11,6 +11,7 @@ POSTs by the browser's Sec-Fetch-Site/Origin headers instead.
 from decimal import Decimal
 from functools import wraps
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from kedai.checkout.exceptions import CheckoutError, TotalChanged
 from kedai.checkout.models import Checkout
 from kedai.core.privacy import capability_page
 from kedai.core.templatetags.money import money
+from kedai.core.tokens import token_hash
 from kedai.customers import services as customers
 from kedai.customers.addressing import STATE_NAMES
 from kedai.customers.models import Address
@@ -40,7 +42,10 @@ STEPS = ("identify", "details", "delivery", "review")
 
 
 def _step_url(request, token: str, step: str) -> str:
-    return root_url(request, f"storefront:checkout_{step}", token=token)
+    """A checkout page's path, under its cart's token when the request
+    came that way (``/s/<cart>/checkout/<token>/…``), so that every
+    header link (cart, categories, search) keeps the shopper's cart."""
+    return reverse(f"storefront:checkout_{step}", kwargs={"token": token})
 
 
 def _first_missing_step(checkout: Checkout) -> str:
@@ -69,6 +74,11 @@ def checkout_step(step: str):
                     "text": _("This checkout link is not valid. Go back to your "
                               "cart and start the checkout again."),
                 }, status=404)
+            if request.shopper_token and (
+                    token_hash(request.shopper_token) != checkout.cart.token_hash):
+                # Another cart's prefix: serve the checkout without it.
+                return SeeOther(root_url(request, f"storefront:checkout_{step}",
+                                         token=token))
             if checkout.status == Checkout.Status.COMPLETED:
                 return SeeOther(root_url(
                     request, "storefront:order",
@@ -194,7 +204,10 @@ def _delivery_form(checkout, quotes, data=None):
     offered = [q for q in quotes if q.available]
     chosen = checkout.shipping_method
     if chosen not in {q.code for q in offered}:
-        chosen = offered[0].code if offered else ""
+        # The cheapest first: a shopper who does not look pays the least
+        # (the first in display order on a tie).
+        cheapest = min(offered, key=lambda q: q.charge.amount, default=None)
+        chosen = cheapest.code if cheapest else ""
     return DeliveryForm(
         data,
         shipping_choices=[(q.code, _quote_label(q)) for q in offered],
@@ -232,6 +245,24 @@ def checkout_delivery(request, checkout, token):
         "nothing_offered": not any(q.available for q in quotes)}, status=status)
 
 
+def _after_placing(request, placed):
+    """Where "Place order" leads: an online payment method goes straight on
+    to the gateway's hosted page (the method was chosen once, at delivery);
+    bank transfer and cash on delivery show the order page with what to do.
+
+    The 307 repeats the POST to the payment start view, which answers with
+    the form to the gateway under its own CSP: a cross-site redirect would
+    fall under this page's ``form-action 'self'``.
+    """
+    order_url = root_url(request, "storefront:order", token=placed.token)
+    method = next((m for m in services.payment_methods()
+                   if m.code == placed.order.payment_method), None)
+    if method is None or not method.online:
+        return SeeOther(order_url)
+    return HttpResponseRedirect(
+        root_url(request, "payments:start", token=placed.token), status=307)
+
+
 @checkout_step("review")
 def checkout_review(request, checkout, token):
     form = ReviewForm(request.POST if request.method == "POST" else None)
@@ -258,8 +289,7 @@ def checkout_review(request, checkout, token):
             except CheckoutError as exc:
                 error, status = exc.message, 422
             else:
-                return SeeOther(root_url(request, "storefront:order",
-                                           token=placed.token))
+                return _after_placing(request, placed)
     if request.method == "POST" and status != 422 and form.is_bound:
         form = ReviewForm()  # ask again: the shopper confirms the new totals
     return _render(request, "review.html", checkout, token, {
