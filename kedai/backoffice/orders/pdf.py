@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 
+from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -57,7 +58,10 @@ def packing_slips_pdf(orders: Sequence[Order]) -> bytes:
         canvas.drawString(20 * mm, y, f"Packing slip {order.number}")
         canvas.setFont(regular, 10)
         canvas.drawRightString(width - 20 * mm, y,
-                               order.created_at.strftime("%d %b %Y"))
+                               # The shop's date (Malaysia), not UTC's: an
+                               # order at 00:30 is dated that day.
+                               timezone.localtime(order.created_at)
+                               .strftime("%d/%m/%Y"))
         if seller is not None:
             y -= 6 * mm
             canvas.drawString(20 * mm, y, f"From: {seller.legal_name}")
