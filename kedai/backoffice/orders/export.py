@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from kedai.core.labels import payment_method_label
-
 from kedai.orders.models import Order, OrderStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
