@@ -156,3 +156,124 @@ def test_offline_methods_end_on_the_order_page(client, shop, cart_token):
     placed = _place(client, cart_token, payment="bank_transfer")
     assert placed.status_code == 303
     assert re.fullmatch(r"/order/[A-Za-z0-9_-]{32}/", placed["Location"])
+
+
+# --- one screen where possible; phones (issue 14, bullets 3 and 4) -------------
+
+
+def test_details_page_folds_billing_and_e_invoice_and_shows_the_summary(
+        client, shop, cart_token):
+    token = start(client, cart_token)
+    text = client.get(f"/checkout/{token}/details/").content.decode()
+    # Billing fields sit in a block the stylesheet hides while "same" is
+    # ticked (no script needed); the e-invoice fields are folded away.
+    assert re.search(r'<fieldset class="billing">.*name="billing_same"[^>]*checked'
+                     r'.*<div class="billing-fields"', text, re.S)
+    assert '<details class="einvoice">' in text
+    assert "I need an e-invoice" in text
+    # The order summary: lines and total, shipping still to come.
+    summary = text.split('class="checkout-summary"')[1]
+    assert "1 × Kopi Tenom" in summary and "RM1,234.50" in summary
+    assert "next step" in summary
+
+
+def test_e_invoice_fold_opens_on_its_errors(client, shop, cart_token):
+    token = start(client, cart_token)
+    response = client.post(f"/checkout/{token}/details/",
+                           {**DETAILS, "want_einvoice": "on", "tin": ""})
+    assert response.status_code == 422
+    assert '<details class="einvoice" open>' in response.content.decode()
+
+
+def test_billing_same_ignores_the_billing_fields_without_javascript(
+        client, shop, cart_token):
+    """A browser without scripts still posts the (hidden) billing fields;
+    while "same" is ticked they are ignored, even half filled."""
+    token = start(client, cart_token)
+    response = client.post(f"/checkout/{token}/details/", {
+        **DETAILS, "billing_line1": "half typed", "billing_postcode": "1"})
+    assert response.status_code == 303
+    from kedai.checkout.models import Checkout
+
+    checkout = Checkout.objects.get()
+    assert checkout.billing == checkout.shipping
+
+
+def test_summary_follows_the_chosen_shipping(client, shop, cart_token):
+    token = start(client, cart_token)
+    client.post(f"/checkout/{token}/details/", DETAILS)
+    client.post(f"/checkout/{token}/delivery/",
+                {"shipping_method": flat_shipping(), "payment_method": "cod"})
+    text = client.get(f"/checkout/{token}/delivery/").content.decode()
+    summary = text.split('class="checkout-summary"')[1]
+    assert "Flat rate" in summary and "RM8.00" in summary
+    assert "RM1,242.50" in summary  # 1234.50 + 8.00, cash-rounded already
+
+
+def test_cart_review_and_order_stack_on_phones_with_the_total_in_view(
+        client, shop, cart_token):
+    cart = client.get(f"/s/{cart_token}/cart/").content.decode()
+    assert '<table class="stack">' in cart and 'data-label="Total"' in cart
+    assert 'class="checkout-start total-bar"' in cart
+    assert "storefront/checkout.css" in cart
+    token = start(client, cart_token)
+    client.post(f"/checkout/{token}/details/", DETAILS)
+    client.post(f"/checkout/{token}/delivery/",
+                {"shipping_method": flat_shipping(),
+                 "payment_method": "bank_transfer"})
+    review = client.get(f"/checkout/{token}/review/")
+    text = review.content.decode()
+    assert '<table class="stack">' in text
+    bar = text.split('class="total-bar"')[1].split("</div>")[0]
+    assert "RM1,242.50" in bar and "Place order" in bar
+    placed = client.post(f"/checkout/{token}/review/", {
+        "accept_terms": "on", "expected_total": expected_total(review)})
+    order = client.get(placed["Location"]).content.decode()
+    assert '<table class="stack">' in order and 'class="total-bar"' in order
+    assert "Payment method: Bank transfer" in order
+
+
+def test_htmx_cart_update_brings_the_new_subtotal_along(client, shop, cart_token):
+    line = CartLine.objects.get()
+    response = client.post(f"/s/{cart_token}/cart/lines/{line.pk}/",
+                           {"quantity": 2}, HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert 'id="cart-bar-subtotal" hx-swap-oob="true">RM2,469.00<' in text
+
+
+def test_terms_link_and_seller_details_when_the_pages_exist(
+        client, shop, cart_token, monkeypatch):
+    from kedai.storefront.views import checkout as views
+
+    token = start(client, cart_token)
+    client.post(f"/checkout/{token}/details/", DETAILS)
+    client.post(f"/checkout/{token}/delivery/",
+                {"shipping_method": flat_shipping(),
+                 "payment_method": "bank_transfer"})
+    # Without a terms page yet: the plain sentence, no broken link.
+    text = client.get(f"/checkout/{token}/review/").content.decode()
+    assert "I accept the terms and conditions of sale" in text
+    monkeypatch.setattr(views, "TERMS_URL_NAMES",
+                        (("storefront:order_lookup", {}),))
+    monkeypatch.setattr(views, "SELLER_DETAILS", "storefront/cart_empty.html")
+    text = client.get(f"/checkout/{token}/review/").content.decode()
+    assert ('I accept the <a href="/orders/lookup/" target="_blank" '
+            'rel="noopener">terms and conditions of sale</a>') in text
+    assert "Sold by" in text
+
+
+def test_payment_received_shows_in_success_colours(gateways):  # noqa: F811
+    from django.template.loader import render_to_string
+
+    from kedai.payments.selectors import payment_context
+    from tests.payments.conftest import place_order
+
+    placed = place_order(method="bank_transfer")
+    from kedai.payments.services import payment_mark_received
+
+    payment_mark_received(order=placed.order, amount=placed.order.total,
+                          reference="MBB-1", actor="owner")
+    placed.order.refresh_from_db()
+    html = render_to_string("payments/order_payment.html",
+                            payment_context(placed.order, placed.token))
+    assert '<p class="notice success" role="status"><strong>Paid' in html

@@ -74,6 +74,9 @@ def _render_cart(request, cart, *, status=200, errors=None, email_form=None,
         "highlight": highlight,
         "emailed": request.GET.get("emailed") == "1",
         "continue_url": _continue_url(request),
+        # An htmx update swaps the table; the subtotal in the bar below
+        # it comes along out of band.
+        "oob": bool(request.headers.get("HX-Request")),
     }, status=status)
 
 

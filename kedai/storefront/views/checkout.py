@@ -13,7 +13,9 @@ from functools import wraps
 
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -106,6 +108,8 @@ def checkout_start(request, cart):
 def _render(request, template, checkout, token, context, status=200):
     return render(request, f"storefront/checkout/{template}", {
         "checkout": checkout, "token": token, "steps": STEPS,
+        "summary": (services.checkout_summary(checkout=checkout)
+                    if template != "review.html" else None),
         "identify_url": _step_url(request, token, "identify"),
         "link_url": root_url(request, "storefront:checkout_signin_link", token=token),
         "details_url": _step_url(request, token, "details"),
@@ -196,8 +200,10 @@ def checkout_details(request, checkout, token):
     else:
         form = _details_form(checkout)
         status = 200
-    return _render(request, "details.html", checkout, token, {"form": form},
-                   status=status)
+    einvoice_open = bool(form["want_einvoice"].value()) or any(
+        form.errors.get(name) for name in form.EINVOICE_FIELDS)
+    return _render(request, "details.html", checkout, token, {
+        "form": form, "einvoice_open": einvoice_open}, status=status)
 
 
 def _delivery_form(checkout, quotes, data=None):
@@ -300,4 +306,33 @@ def checkout_review(request, checkout, token):
         "shipping_state": STATE_NAMES.get(checkout.shipping.get("state_code"), ""),
         "billing_state": STATE_NAMES.get(checkout.billing.get("state_code"), ""),
         "expected_total": priced.total.amount if priced else Decimal(0),
+        "terms_url": _terms_url(),
+        "seller_details_template": _optional_template(SELLER_DETAILS),
     }, status=status)
+
+
+# The seller's details (name, SSM number, address, contact) as the theme
+# shows them in the footer; the review page repeats them when the template
+# exists (Electronic Trade Transactions Regulations 2012).
+SELLER_DETAILS = "storefront/partials/seller_details.html"
+# The terms page, by the first of these URL names that exists.
+TERMS_URL_NAMES = (("storefront:terms", {}),
+                   ("storefront:legal_page", {"slug": "terms"}),
+                   ("storefront:page", {"slug": "terms"}))
+
+
+def _optional_template(name: str) -> str | None:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
+
+
+def _terms_url() -> str | None:
+    for name, kwargs in TERMS_URL_NAMES:
+        try:
+            return reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            continue
+    return None
