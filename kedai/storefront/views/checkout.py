@@ -316,9 +316,11 @@ def checkout_review(request, checkout, token):
 # exists (Electronic Trade Transactions Regulations 2012).
 SELLER_DETAILS = "storefront/partials/seller_details.html"
 # The terms page, by the first of these URL names that exists.
-TERMS_URL_NAMES = (("storefront:terms", {}),
-                   ("storefront:legal_page", {"slug": "terms"}),
-                   ("storefront:page", {"slug": "terms"}))
+TERMS_URL_NAMES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("storefront:terms", {}),
+    ("storefront:legal_page", {"slug": "terms"}),
+    ("storefront:page", {"slug": "terms"}),
+)
 
 
 def _optional_template(name: str) -> str | None:
