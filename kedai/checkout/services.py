@@ -396,17 +396,24 @@ class CheckoutSummary:
     shipping: ShippingQuote | None
 
 
-def checkout_summary(*, checkout: Checkout) -> CheckoutSummary | None:
+def checkout_summary(*, checkout: Checkout,
+                     shipping_method: str = "") -> CheckoutSummary | None:
     """Price the checkout as far as it is chosen: the goods, then shipping
     and cash rounding once they are chosen. None for an empty cart. Reads
-    only; a choice no longer offered is simply left out."""
+    only; a choice no longer offered is simply left out.
+
+    ``shipping_method`` prices a method not saved yet (the one the
+    delivery step preselects)."""
     cart = checkout.cart
     lines = list(CartLine.objects.filter(cart=cart)
                  .select_related("variant__product__tax_class")
                  .order_by("variant_id"))
     if not lines:
         return None
-    shipping = _shipping_method(checkout) if checkout.shipping else None
+    shipping = None
+    if checkout.shipping and (shipping_method or checkout.shipping_method):
+        shipping = shipping_quote_for(shipping_method or checkout.shipping_method,
+                                      **_shipping_args(checkout))
     payment = _payment_method(checkout)
     priced = price_order(
         lines=[_pricing_line(line, cart.currency) for line in lines],

@@ -132,6 +132,9 @@ def test_cheapest_shipping_is_preselected(client, shop, cart_token):
     assert f'value="{cheap.code}"' not in radios[0]  # not first in the list
     chosen = [tag for tag in radios if "checked" in tag]
     assert len(chosen) == 1 and f'value="{cheap.code}"' in chosen[0]
+    # The summary beside it already counts the preselected method.
+    summary = text.split('class="checkout-summary"')[1]
+    assert "Self pickup point" in summary and "RM1,235.00" in summary
 
 
 def test_place_order_goes_straight_to_the_gateway(client, shop, cart_token,

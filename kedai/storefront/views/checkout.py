@@ -109,7 +109,7 @@ def _render(request, template, checkout, token, context, status=200):
     return render(request, f"storefront/checkout/{template}", {
         "checkout": checkout, "token": token, "steps": STEPS,
         "summary": (services.checkout_summary(checkout=checkout)
-                    if template != "review.html" else None),
+                    if template not in ("review.html", "delivery.html") else None),
         "identify_url": _step_url(request, token, "identify"),
         "link_url": root_url(request, "storefront:checkout_signin_link", token=token),
         "details_url": _step_url(request, token, "details"),
@@ -246,7 +246,11 @@ def checkout_delivery(request, checkout, token):
             else:
                 return SeeOther(_step_url(request, token, "review"))
         status = 422
+    chosen = (form.data.get("shipping_method") if form.is_bound
+              else form.initial.get("shipping_method"))
     return _render(request, "delivery.html", checkout, token, {
+        "summary": services.checkout_summary(
+            checkout=checkout, shipping_method=str(chosen or "")),
         "form": form, "unavailable": [q for q in quotes if not q.available],
         "nothing_offered": not any(q.available for q in quotes)}, status=status)
 
