@@ -248,6 +248,8 @@ def checkout_delivery(request, checkout, token):
         status = 422
     chosen = (form.data.get("shipping_method") if form.is_bound
               else form.initial.get("shipping_method"))
+    if chosen not in {q.code for q in quotes if q.available}:
+        chosen = ""  # never price a posted code that is not on offer
     return _render(request, "delivery.html", checkout, token, {
         "summary": services.checkout_summary(
             checkout=checkout, shipping_method=str(chosen or "")),
