@@ -106,3 +106,17 @@ def test_checkout_offers_the_table_names(settings):
                                                      "Cash on delivery"]
     assert payment_method_choice_label("ipay88").startswith("iPay88 (")
     assert set(PAYMENT_METHODS) >= {"bank_transfer", "cod", "ipay88"}
+
+
+@pytest.mark.django_db
+def test_invoice_pdf_is_dated_in_malaysian_time():
+    from kedai.invoicing.pdf import render_pdf
+    from kedai.invoicing.snapshot import order_snapshot
+
+    order = place()
+    data = order_snapshot(order=order, kind="invoice", title="Invoice",
+                          number="INV-2026-000001", issued_at=EARLY_MORNING_UTC,
+                          seller=None)
+    assert data["issued_local"] == "05/03/2026 00:30"
+    assert data["issued_date"] == "2026-03-05"
+    assert "05/03/2026 00:30" in _pdf_text(render_pdf(data).content)
