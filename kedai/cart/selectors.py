@@ -105,3 +105,11 @@ def cart_badge(*, token: str) -> CartBadge:
             # SQLite hands decimals back as floats: convert as the ORM does.
             total += price_field.to_python(price) * quantity
     return CartBadge(count, total)
+
+
+def cart_is_checked_out(*, token: str) -> bool:
+    """True when ``token`` is the link of a cart that became an order."""
+    from kedai.core.tokens import is_well_formed, token_hash
+
+    return is_well_formed(token) and Cart.objects.filter(
+        token_hash=token_hash(token), status=Cart.Status.CHECKED_OUT).exists()

@@ -12,6 +12,7 @@ from kedai.catalog.models import (
     FrontPage,
     Product,
     ProductImage,
+    SearchSynonym,
     TaxClass,
     Variant,
 )
@@ -188,3 +189,20 @@ class FrontPageAdmin(ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         self._request_origin = f"{request.scheme}://{request.get_host()}"
         return super().get_form(request, obj, **kwargs)
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(ModelAdmin):
+    """The owner's Malay/English search words ("kopi, coffee")."""
+
+    list_display = ["words", "updated_at"]
+    search_fields = ["words"]
+
+    def save_model(self, request, obj, form, change):
+        services.search_synonyms_save(synonym=obj)
+
+    def delete_model(self, request, obj):
+        services.search_synonyms_delete(synonyms=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.search_synonyms_delete(synonyms=list(queryset))

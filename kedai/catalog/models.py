@@ -264,3 +264,33 @@ class FrontPage(models.Model):
 
     def __str__(self) -> str:
         return self.store_name
+
+
+class SearchSynonym(TimeStampedModel):
+    """Words a shopper may search for one another: "kopi, coffee".
+
+    Malay and English name the same goods; a search for any word of a
+    group also finds products named with the others. The owner edits the
+    list in the back office; :mod:`kedai.catalog.search.synonyms` reads it.
+    """
+
+    words = models.CharField(
+        _("words"), max_length=300,
+        help_text=_("Two or more words that mean the same, separated by commas, "
+                    "e.g. “kopi, coffee”. One word each; a search for any of "
+                    "them also finds the others."))
+
+    class Meta:
+        ordering = ["words"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self) -> str:
+        return self.words
+
+    def clean(self) -> None:
+        from kedai.catalog.search.synonyms import synonym_group_parse
+
+        if len(synonym_group_parse(self.words)) < 2:
+            raise ValidationError({"words": _(
+                "Give at least two different words, separated by commas.")})

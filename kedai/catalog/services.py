@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from kedai.catalog.events import ProductsChanged
 from kedai.catalog.images import thumbnail_from
-from kedai.catalog.models import Product, ProductImage, Variant
+from kedai.catalog.models import Product, ProductImage, SearchSynonym, Variant
 from kedai.catalog.search import get_search_backend
 from kedai.catalog.versions import (
     CATALOG_KEY as CACHE_VERSION_KEY,  # noqa: F401 - the old name
@@ -118,3 +118,25 @@ def category_reindex(*, category) -> None:
         ids.extend(frontier)
     product_refresh(product_ids=Product.objects.filter(category_id__in=ids)
                     .values_list("pk", flat=True))
+
+
+# Not durable: the admin's change form already runs in a transaction.
+@transaction.atomic(savepoint=False)
+def search_synonyms_save(*, synonym: SearchSynonym) -> SearchSynonym:
+    """Save one group of search synonyms (already validated).
+
+    Searches see it once the transaction commits: the catalogue version is
+    bumped, which retires the cached synonym map and cached result pages.
+    """
+    synonym.save()
+    catalog_changed()
+    return synonym
+
+
+@transaction.atomic(savepoint=False)
+def search_synonyms_delete(*, synonyms: Iterable[SearchSynonym]) -> int:
+    """Delete groups of search synonyms; returns how many were deleted."""
+    deleted, _per_model = SearchSynonym.objects.filter(
+        pk__in=[s.pk for s in synonyms]).delete()
+    catalog_changed()
+    return deleted

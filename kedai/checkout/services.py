@@ -383,6 +383,48 @@ def checkout_price(*, checkout: Checkout) -> PricedOrder:
     )
 
 
+@dataclass(frozen=True)
+class CheckoutSummary:
+    """What the order summary beside every checkout step shows.
+
+    ``priced`` includes shipping only when ``shipping`` (the chosen
+    method's quote) is set; before that the total is the goods alone and
+    ``shipping`` is None ("worked out at the next step").
+    """
+
+    priced: PricedOrder
+    shipping: ShippingQuote | None
+
+
+def checkout_summary(*, checkout: Checkout,
+                     shipping_method: str = "") -> CheckoutSummary | None:
+    """Price the checkout as far as it is chosen: the goods, then shipping
+    and cash rounding once they are chosen. None for an empty cart. Reads
+    only; a choice no longer offered is simply left out.
+
+    ``shipping_method`` prices a method not saved yet (the one the
+    delivery step preselects)."""
+    cart = checkout.cart
+    lines = list(CartLine.objects.filter(cart=cart)
+                 .select_related("variant__product__tax_class")
+                 .order_by("variant_id"))
+    if not lines:
+        return None
+    shipping = None
+    if checkout.shipping and (shipping_method or checkout.shipping_method):
+        shipping = shipping_quote_for(shipping_method or checkout.shipping_method,
+                                      **_shipping_args(checkout))
+    payment = _payment_method(checkout)
+    priced = price_order(
+        lines=[_pricing_line(line, cart.currency) for line in lines],
+        shipping=shipping.charge if shipping else Money.zero(cart.currency),
+        prices_include_tax=settings.KEDAI_PRICES_INCLUDE_TAX,
+        cash_rounding=bool(shipping and payment and payment.cash),
+        currency=cart.currency,
+    )
+    return CheckoutSummary(priced, shipping)
+
+
 def checkout_place(*, checkout: Checkout,
                    accepted_total: Money | None = None) -> PlacedOrder:
     """Place the order of a checkout whose terms were accepted.

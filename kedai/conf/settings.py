@@ -206,6 +206,8 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE", default="Asia/Kuala_Lumpur")
 USE_TZ = True
+# Malaysian dates, dd/mm/yyyy with a 24-hour clock, in both languages.
+FORMAT_MODULE_PATH = ["kedai.core.formats"]
 
 # --- Static and media ---------------------------------------------------------
 STATIC_URL = "/static/"

@@ -114,7 +114,8 @@ def order_snapshot(*, order: Order, kind: str, title: str, number: str,
     data: dict[str, Any] = {
         "version": SNAPSHOT_VERSION, "kind": kind, "title": title, "number": number,
         "issued_at": issued_at.isoformat(), "issued_date": local.date().isoformat(),
-        "issued_local": local.strftime("%d %b %Y, %H:%M"),
+        # Malaysian dd/mm/yyyy, in the shop's time zone.
+        "issued_local": local.strftime("%d/%m/%Y %H:%M"),
         "time_zone": settings.TIME_ZONE, "currency": order.currency,
         "order": {"number": order.number,
                   "placed_at": timezone.localtime(order.created_at).isoformat(),

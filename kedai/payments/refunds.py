@@ -103,9 +103,12 @@ def payment_refund(*, payment: Payment, amount: Money, reason: str, actor: str,
 def gateway_short_name(code: str) -> str:
     """The gateway's name as its owner knows it ("Billplz"), for messages.
     Reads the adapter class only: no adapter is built, no query made."""
+    from kedai.core.labels import PAYMENT_METHODS, payment_method_label
     from kedai.core.registry import adapter_class
     from kedai.payments.gateways.offline import OFFLINE_METHODS as OFFLINE
 
+    if code in PAYMENT_METHODS:
+        return payment_method_label(code)
     if code in OFFLINE:
         return str(OFFLINE[code].label)
     try:

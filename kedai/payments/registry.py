@@ -18,6 +18,11 @@ from typing import Any
 
 from django.conf import settings
 
+from kedai.core.labels import (
+    PAYMENT_METHODS,
+    payment_method_choice_label,
+    payment_method_label,
+)
 from kedai.core.registry import adapter_get
 from kedai.payments.gateways.offline import OFFLINE_METHODS as _OFFLINE
 from kedai.payments.ports import PaymentGateway
@@ -65,7 +70,9 @@ class PaymentMethodInfo:
 
 def _offline_info(code: str) -> PaymentMethodInfo:
     method = _OFFLINE[code]
-    return PaymentMethodInfo(method.code, str(method.label), cash=method.cash)
+    return PaymentMethodInfo(
+        method.code, payment_method_label(code, fallback=str(method.label)),
+        cash=method.cash)
 
 
 def gateway_get(code: str) -> PaymentGateway | None:
@@ -92,7 +99,9 @@ def payment_methods() -> list[PaymentMethodInfo]:
         if code in OFFLINE_METHODS:
             methods.append(_offline_info(code))
         elif (gateway := gateway_get(code)) is not None:
-            methods.append(PaymentMethodInfo(code, str(gateway.label), online=True))
+            methods.append(PaymentMethodInfo(
+                code, payment_method_choice_label(code, fallback=str(gateway.label)),
+                online=True))
     return methods
 
 
@@ -100,8 +109,8 @@ def method_label(code: str) -> str:
     """The shopper-facing name of a payment method, offered or not (a
     receipt names the method a payment was made with, even one switched
     off since)."""
-    if code in OFFLINE_METHODS:
-        return _offline_info(code).label
+    if code in OFFLINE_METHODS or code in PAYMENT_METHODS:
+        return payment_method_label(code)
     gateway = gateway_get(code)
     return str(gateway.label) if gateway is not None else code
 

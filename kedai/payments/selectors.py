@@ -50,6 +50,7 @@ def payment_context(order: Order, order_token: str) -> dict[str, Any]:
     payments = list(payment_list_for_order(order=order))
     latest = next((p for p in payments if p.gateway not in OFFLINE_METHODS), None)
     awaiting = order.status == OrderStatus.AWAITING_PAYMENT
+    pay_methods = online_methods() if awaiting else []
     if order.status in _PAID_ORDER or any(p.pays_order for p in payments):
         state = "paid"
     elif not awaiting:
@@ -68,8 +69,13 @@ def payment_context(order: Order, order_token: str) -> dict[str, Any]:
         "payments": payments,
         "latest_payment": latest,
         "amount_due": Money(order.total, order.currency),
-        "pay_methods": online_methods() if awaiting else [],
+        "pay_methods": pay_methods,
         "default_method": order.payment_method,
+        # The method chosen at checkout, if it is still offered online: the
+        # order page does not ask again (only after a failed attempt).
+        "chosen_method": next((m for m in pay_methods
+                               if m.code == order.payment_method),
+                              pay_methods[0] if pay_methods else None),
         "start_url": reverse("payments:start", kwargs={"token": order_token}),
         "bank": bank_transfer_details(order) if state == "bank_transfer" else {},
         "bank_reference": order.number,

@@ -237,11 +237,11 @@ def sales_over_time(*, period: Period) -> list[Point]:
 
 
 def _method_label(code: str) -> str:
-    from kedai.payments.gateways.offline import OFFLINE_METHODS
+    from kedai.core.labels import PAYMENT_METHODS, payment_method_label
     from kedai.payments.registry import gateway_get
 
-    if code in OFFLINE_METHODS:
-        return str(OFFLINE_METHODS[code].label)
+    if code in PAYMENT_METHODS:
+        return payment_method_label(code)
     try:
         gateway = gateway_get(code)
     except ImportError:

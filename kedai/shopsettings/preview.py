@@ -56,7 +56,8 @@ def _sample(kind: str, number: str) -> dict[str, Any]:
                "phone": "+60123456789"}
     data: dict[str, Any] = {
         "kind": kind, "title": TITLES[kind], "number": number,
-        "issued_local": now.strftime("%d %b %Y, %H:%M"), "currency": "MYR",
+        "issued_local": timezone.localtime(now).strftime("%d/%m/%Y %H:%M"),
+        "currency": "MYR",
         "order": {"number": number_format(series="KD", year=now.year, value=123),
                   "payment_method": "bank_transfer",
                   "shipping_method": "Pos Laju"},

@@ -69,7 +69,9 @@ def test_order_page_context_for_online_payments(gateways):
     assert context["payment_state"] == "unpaid"
     html = render_to_string("payments/order_payment.html", context)
     assert f'action="/pay/{placed.token}/start/"' in html
-    assert 'value="billplz" checked' in html
+    # The method chosen at checkout is not asked for again.
+    assert '<input type="hidden" name="method" value="billplz">' in html
+    assert 'type="radio"' not in html
     payment_start(order=placed.order, method="billplz", site_url="http://testserver/")
     assert payment_context(placed.order, placed.token)["payment_state"] == "pending"
     assert "Payment pending" in render_to_string(

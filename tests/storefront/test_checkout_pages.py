@@ -11,8 +11,10 @@ from kedai.orders.models import Order
 from tests.factories import flat_shipping
 from tests.storefront.conftest import token_of
 
+# Checkout pages are served under the cart's token (/s/<cart>/checkout/…)
+# when reached from the cart, so the header keeps the shopper's cart.
 CHECKOUT_URL = re.compile(
-    r"^/checkout/(?P<token>[A-Za-z0-9_-]{32})/(?:(?P<step>[\w-]+)/)?$")
+    r"^(?:/s/[A-Za-z0-9_-]{32})?/checkout/(?P<token>[A-Za-z0-9_-]{32})/(?:(?P<step>[\w-]+)/)?$")
 DETAILS = {"email": "siti@example.my", "name": "Siti Aminah",
            "phone": "012-345 6789", "line1": "12 Jalan Ampang", "line2": "",
            "city": "Kuala Lumpur", "postcode": "50450", "state": "KUL",

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from kedai.core.labels import payment_method_label
 from kedai.orders.models import Order, OrderStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -43,7 +44,7 @@ def _paid(order: Order) -> tuple[str, str, str]:
         return "", "", ""
     reference = (payment.transaction_id if payment.gateway in OFFLINE_METHODS
                  else payment.gateway_reference or payment.transaction_id)
-    return payment.gateway, reference, payment.actor
+    return payment_method_label(payment.gateway), reference, payment.actor
 
 
 def _row(order: Order) -> list[str]:
@@ -51,7 +52,8 @@ def _row(order: Order) -> list[str]:
     shipments = list(order.shipments.all())
     text = [
         order.number,
-        timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"),
+        # Malaysian dates (dd/mm/yyyy) in the shop's time zone.
+        timezone.localtime(order.created_at).strftime("%d/%m/%Y %H:%M"),
         str(OrderStatus(order.status).label),
         getattr(order, "payment_state", ""),
         getattr(order, "fulfilment_state", ""),
@@ -60,7 +62,8 @@ def _row(order: Order) -> list[str]:
         order.email, order.phone,
         ship.get("name", ""), ship.get("line1", ""), ship.get("line2", ""),
         ship.get("city", ""), ship.get("postcode", ""), ship.get("state_code", ""),
-        order.payment_method, *_paid(order), order.shipping_method,
+        payment_method_label(order.payment_method), *_paid(order),
+        order.shipping_method,
         ", ".join(dict.fromkeys(s.get_carrier_display() for s in shipments)),
         ", ".join(p.tracking_number for s in shipments for p in s.parcels.all()),
         "; ".join(f"{line.quantity} x {line.sku}" for line in order.lines.all()),

@@ -64,9 +64,11 @@ def packing_slips_pdf(orders: Sequence[Order]) -> bytes:
         canvas.setFont(bold, 16)
         canvas.drawString(20 * mm, y, f"Packing slip {order.number}")
         canvas.setFont(regular, 10)
-        # The shop's day (Asia/Kuala_Lumpur), not UTC's.
-        canvas.drawRightString(width - 20 * mm, y, timezone.localtime(
-            order.created_at).strftime("%d %b %Y %H:%M"))
+        canvas.drawRightString(width - 20 * mm, y,
+                               # The shop's date (Malaysia), not UTC's: an
+                               # order at 00:30 is dated that day.
+                               timezone.localtime(order.created_at)
+                               .strftime("%d/%m/%Y"))
         if seller is not None:
             y -= 6 * mm
             canvas.drawString(20 * mm, y, f"From: {seller.legal_name}")

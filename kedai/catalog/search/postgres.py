@@ -34,6 +34,7 @@ from kedai.catalog.search.query import (
     search_with_fallbacks,
 )
 from kedai.catalog.search.spelling import closest_word, correctable
+from kedai.catalog.search.synonyms import alternatives, synonyms_current
 
 TABLE = "catalog_product_search"
 WORDS = "catalog_product_search_word"
@@ -117,12 +118,19 @@ def tsquery(words: Sequence[str], weights: str = "") -> str:
 
     Words are quoted lexemes; one-letter words match whole words only, as
     in the SQLite backend. ``weights`` ("A") restricts matches to a field.
+    A word with synonyms (``"kopi|coffee"``) also matches them as whole
+    words.
     """
+    def one(word: str, prefix: bool = True) -> str:
+        quoted = "'{}'".format(word.replace("\\", "\\\\").replace("'", "''"))
+        suffix = ("*" if prefix and len(word) > 1 else "") + weights
+        return f"{quoted}:{suffix}" if suffix else quoted
+
     parts = []
     for word in words:
-        quoted = "'{}'".format(word.replace("\\", "\\\\").replace("'", "''"))
-        suffix = ("*" if len(word) > 1 else "") + weights
-        parts.append(f"{quoted}:{suffix}" if suffix else quoted)
+        typed, *others = alternatives(word)
+        parts.append(one(typed) if not others else "({})".format(
+            " | ".join([one(typed), *(one(w, prefix=False) for w in others)])))
     return " & ".join(parts)
 
 
@@ -167,6 +175,7 @@ class PostgresSearchBackend:
                 find=lambda words: self._page(cursor, words, where, sort,
                                               offset, limit),
                 correct=lambda words: self._correct(cursor, words),
+                synonyms=synonyms_current(),
             )
 
     def _page(

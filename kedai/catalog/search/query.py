@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from kedai.catalog.search.base import SearchHits, terms
+from kedai.catalog.search.synonyms import expand
 
 _CODE = re.compile(r"[^\W_]+(?:[-_/.][^\W_]+)+")
 
@@ -54,27 +55,30 @@ def search_with_fallbacks(
     text: str,
     find: Callable[[list[str]], SearchHits],
     correct: Callable[[list[str]], list[str]],
+    synonyms: dict[str, tuple[str, ...]] | None = None,
 ) -> SearchHits:
     """The steps every backend takes for one search, in the same order.
 
     A lone product code is looked up in its compact form first; then every
-    word must match; when nothing does, ``correct`` replaces misspelt words
-    and the search runs once more, saying so in ``corrected_text``.
-    ``find(words)`` returns one page for those words.
+    word must match (a word with ``synonyms`` by any of them, passed to
+    ``find`` as ``"word|other"``); when nothing does, ``correct`` replaces
+    misspelt words and the search runs once more, saying so in
+    ``corrected_text``. ``find(words)`` returns one page for those words.
     """
     words = terms(text)
     if not words:
         return SearchHits((), 0)
+    synonyms = synonyms or {}
     code = compact_code(text, words)
     hits = find([code]) if code else SearchHits((), 0)
     if not hits.total:
-        hits = find(words)
+        hits = find(expand(words, synonyms))
     if hits.total:
         return hits
     corrected = correct(words)
     if corrected == words:
         return hits
-    retry = find(corrected)
+    retry = find(expand(corrected, synonyms))
     if not retry.total:
         return hits
     return SearchHits(retry.ids, retry.total, " ".join(corrected), retry.estimated)

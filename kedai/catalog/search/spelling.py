@@ -3,14 +3,20 @@
 Backends bring candidate words from their own index; this module decides
 which one, if any, a misspelt search word was meant to be. The rule follows
 common search-engine practice: the first letter is usually right, words of
-three to five letters allow one edit and longer words two, and swapping two
+three to seven letters allow one edit and longer words two, and swapping two
 neighbouring letters counts as one edit ("btaik" -> "batik").
+
+Two edits in a short word make another word, not a typo: "songkok" (a cap)
+is two letters from "songket" (a cloth), so it is left alone. Among
+candidates equally few edits away, the one that keeps more of the typed
+letters wins before the more frequent one: a letter left out is a commoner
+slip than one typed too many, so "bedk" means "bedak", not "bed".
 """
 
 from collections.abc import Iterable
 
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 MIN_LENGTH = 3
 
@@ -19,7 +25,7 @@ def max_edits(word: str) -> int:
     """How many edits a word of this length may be from its correction."""
     if len(word) < MIN_LENGTH:
         return 0
-    return 1 if len(word) <= 5 else 2
+    return 1 if len(word) <= 7 else 2
 
 
 def correctable(word: str) -> bool:
@@ -33,8 +39,9 @@ def closest_word(word: str, candidates: Iterable[tuple[str, int]]) -> str | None
     ``candidates`` are (word, how many products hold it) pairs; words with
     digits (product codes) are ignored. A whole word within
     :func:`max_edits` wins over a longer word whose beginning is that close
-    (the shopper may still be typing); then fewer edits, the same first
-    letter, more products and a closer length decide.
+    (the shopper may still be typing); then fewer edits, more of the typed
+    letters kept (in order), the same first letter, a closer length and
+    more products decide.
     """
     limit = max_edits(word)
     if not limit:
@@ -62,6 +69,12 @@ def closest_word(word: str, candidates: Iterable[tuple[str, int]]) -> str | None
         return None
     return min(
         scored,
-        key=lambda c: (*scored[c], c[0] != word[0], -counts[c],
-                       abs(len(c) - len(word)), c),
+        key=lambda c: (*scored[c], -_kept(word, c), c[0] != word[0],
+                       abs(len(c) - len(word)), -counts[c], c),
     )
+
+
+def _kept(word: str, candidate: str) -> int:
+    """How many of ``word``'s letters ``candidate`` keeps, in order (the
+    longest common subsequence, from the insert/delete distance)."""
+    return (len(word) + len(candidate) - Indel.distance(word, candidate)) // 2

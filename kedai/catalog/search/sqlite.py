@@ -48,6 +48,7 @@ from kedai.catalog.search.query import (
     search_with_fallbacks,
 )
 from kedai.catalog.search.spelling import closest_word, correctable
+from kedai.catalog.search.synonyms import alternatives, synonyms_current
 
 FTS = "catalog_product_fts"
 VOCAB = "catalog_product_fts_vocab"
@@ -127,14 +128,23 @@ _FILL_ONE = _FILL_SQL.format(
 def match_expression(words: Sequence[str]) -> str:
     """FTS5 query matching every word, e.g. ``"bat"* AND "s"``.
 
+    A word with synonyms (``"kopi|coffee"``) also matches them as whole
+    words: ``("kopi"* OR "coffee")``.
+
     Each word is a quoted FTS5 string, so nothing in it is query syntax.
     Words match as prefixes, except one-letter words: a one-letter prefix
     matches most of the index and costs a merge of all of it.
     """
-    return " AND ".join(
-        '"{}"{}'.format(w.replace('"', '""'), "*" if len(w) > 1 else "")
-        for w in words
-    )
+    def one(word: str, prefix: bool = True) -> str:
+        star = "*" if prefix and len(word) > 1 else ""
+        return '"{}"{}'.format(word.replace('"', '""'), star)
+
+    groups = []
+    for word in words:
+        typed, *others = alternatives(word)
+        groups.append(one(typed) if not others else "({})".format(
+            " OR ".join([one(typed), *(one(w, prefix=False) for w in others)])))
+    return " AND ".join(groups)
 
 
 @dataclass(frozen=True)
@@ -221,6 +231,7 @@ class SQLiteSearchBackend:
                 find=lambda words: self._page(cursor, match_expression(words),
                                               where, sort, offset, limit),
                 correct=lambda words: self._correct(cursor, words),
+                synonyms=synonyms_current(),
             )
 
     def _page(

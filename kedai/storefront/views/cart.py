@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -36,14 +36,27 @@ class SeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def _cart_or_missing(request):
-    """Return (cart, None) or (None, friendly response) for the token."""
+def _cart_or_missing(request, *, adding=False):
+    """Return (cart, None) or (None, friendly response) for the token.
+
+    A cart that became an order is no error: its link (bookmarked, or in
+    the "email me this cart" message) leads to a page that says so and
+    offers a fresh cart. That page never links to the order: whoever holds
+    the cart link may not be the buyer (a cart link shared or planted
+    before checkout), so the order and its personal data stay behind the
+    order's own token (ARCHITECTURE.md §3).
+    """
     try:
         return cart_services.cart_get(token=request.shopper_token), None
     except CartExpired:
         return None, render(request, "storefront/cart_missing.html",
                             {"expired": True}, status=410)
     except CartNotFound:
+        if cart_selectors.cart_is_checked_out(token=request.shopper_token):
+            if adding:
+                return None, None  # the add starts a fresh cart
+            return None, render(request, "storefront/cart_missing.html",
+                                {"expired": False, "checked_out": True})
         return None, render(request, "storefront/cart_missing.html",
                             {"expired": False}, status=404)
 
@@ -61,6 +74,9 @@ def _render_cart(request, cart, *, status=200, errors=None, email_form=None,
         "highlight": highlight,
         "emailed": request.GET.get("emailed") == "1",
         "continue_url": _continue_url(request),
+        # An htmx update swaps the table; the subtotal in the bar below
+        # it comes along out of band.
+        "oob": bool(request.headers.get("HX-Request")),
     }, status=status)
 
 
@@ -87,7 +103,7 @@ def cart_add(request):
     form = AddToCartForm(request.POST)
     cart = None
     if request.shopper_token:
-        cart, missing = _cart_or_missing(request)
+        cart, missing = _cart_or_missing(request, adding=True)
         if missing:
             return missing
     if form.is_valid():
@@ -96,10 +112,11 @@ def cart_add(request):
             variant_id = catalog_selectors.product_single_variant_id(
                 product_id=form.cleaned_data["product"])
             if variant_id is None:
-                return _choose_options(request, form.cleaned_data["product"])
+                return _choose_options(request, form.cleaned_data["product"],
+                                       on_product_page=_from_product_page(form))
         quantity = form.cleaned_data["quantity"]
         try:
-            if cart is None:
+            if cart is None:  # no cart yet, or it became an order
                 cart, token, line = cart_services.cart_create_with_line(
                     variant_id=variant_id, quantity=quantity)
             else:
@@ -118,6 +135,9 @@ def cart_add(request):
             return SeeOther(f"{url}?{urlencode(query)}")
     if _htmx_under_token(request):
         errors = [e for errs in form.errors.values() for e in errs]
+        if not form.data.get("variant") and "quantity" not in form.errors \
+                and (product := _product_of(form)) is not None:
+            errors = [_choose_message(product)]
         return render(request, "storefront/partials/cart_added.html",
                       {"added": False, "errors": errors}, status=422)
     return _add_failed(request, form)
@@ -130,10 +150,52 @@ def _htmx_under_token(request) -> bool:
     return bool(request.shopper_token and request.headers.get("HX-Request"))
 
 
-def _choose_options(request, product_id):
+def _from_product_page(form) -> bool:
+    """True when the add came from the product's own page (its "next" is
+    the product path), not from a listing card."""
+    nxt = form.cleaned_data.get("next") or ""
+    try:
+        return resolve(nxt.split("?", 1)[0]).url_name == "product"
+    except Resolver404:
+        return False
+
+
+def _product_of(form) -> Product | None:
+    """The product an add-to-cart form is about: its product or variant
+    field, else the product page it was posted from (``next``): the
+    product page of a product with options posts only the chosen variant,
+    so without a choice ``next`` is all that names the product."""
+    qs = Product.objects.filter(is_active=True)
+    if (variant_pk := id_or_none(form.data.get("variant"))) is not None:
+        return qs.filter(variants__pk=variant_pk).first()
+    if (product_pk := id_or_none(form.data.get("product"))) is not None:
+        return qs.filter(pk=product_pk).first()
+    nxt = safe_next(form.data.get("next", ""))
+    try:
+        match = resolve(nxt.split("?", 1)[0]) if nxt else None
+    except Resolver404:
+        match = None
+    if match is None or match.url_name != "product":
+        return None
+    return qs.filter(slug=match.kwargs["slug"]).first()
+
+
+def _choose_message(product: Product) -> str:
+    names = [name.lower() for name in product.option_names]
+    if not names:
+        return _("Please choose an option first.")
+    return _("Please choose the %(options)s first.") % {
+        "options": " / ".join(names)}
+
+
+def _choose_options(request, product_id, *, on_product_page=False):
     slug = Product.objects.filter(pk=product_id).values_list("slug", flat=True).first()
     if slug is None:
         return _add_failed(request, AddToCartForm())
+    if on_product_page:
+        form = AddToCartForm(request.POST)
+        form.is_valid()
+        return _add_failed(request, form)
     url = reverse("storefront:product", kwargs={"slug": slug}) + "?choose=1"
     if _htmx_under_token(request):
         # A product with options: the shopper goes to its page to choose.
@@ -144,22 +206,20 @@ def _choose_options(request, product_id):
 
 
 def _add_failed(request, form):
-    """Show the product page again with the error; the cart is unchanged."""
-    product_id = form.data.get("product")
-    variant_id = form.data.get("variant")
-    qs = Product.objects.filter(is_active=True)
-    if (variant_pk := id_or_none(variant_id)) is not None:
-        qs = qs.filter(variants__pk=variant_pk)
-    elif (product_pk := id_or_none(product_id)) is not None:
-        qs = qs.filter(pk=product_pk)
-    else:
-        qs = qs.none()
-    slug = qs.values_list("slug", flat=True).first()
-    if slug is None:
+    """Show the product page again with the error; the cart is unchanged.
+
+    Nothing chosen on a product with options (sizes, colours) is the
+    commonest case: the page says which option to choose.
+    """
+    found = _product_of(form)
+    if found is None:
         return render(request, "storefront/message.html", {
             "title": _("This product is no longer available."),
         }, status=404)
-    product = catalog_selectors.product_get(slug=slug)
+    product = catalog_selectors.product_get(slug=found.slug)
+    if not form.data.get("variant") and "quantity" not in form.errors:
+        form.errors.pop("__all__", None)
+        form.add_error(None, _choose_message(product))
     return product_page(request, product, form, status=422)
 
 

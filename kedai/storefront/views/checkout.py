@@ -11,8 +11,11 @@ POSTs by the browser's Sec-Fetch-Site/Origin headers instead.
 from decimal import Decimal
 from functools import wraps
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -22,6 +25,7 @@ from kedai.checkout.exceptions import CheckoutError, TotalChanged
 from kedai.checkout.models import Checkout
 from kedai.core.privacy import capability_page
 from kedai.core.templatetags.money import money
+from kedai.core.tokens import token_hash
 from kedai.customers import services as customers
 from kedai.customers.addressing import STATE_NAMES
 from kedai.customers.models import Address
@@ -40,7 +44,10 @@ STEPS = ("identify", "details", "delivery", "review")
 
 
 def _step_url(request, token: str, step: str) -> str:
-    return root_url(request, f"storefront:checkout_{step}", token=token)
+    """A checkout page's path, under its cart's token when the request
+    came that way (``/s/<cart>/checkout/<token>/…``), so that every
+    header link (cart, categories, search) keeps the shopper's cart."""
+    return reverse(f"storefront:checkout_{step}", kwargs={"token": token})
 
 
 def _first_missing_step(checkout: Checkout) -> str:
@@ -69,6 +76,11 @@ def checkout_step(step: str):
                     "text": _("This checkout link is not valid. Go back to your "
                               "cart and start the checkout again."),
                 }, status=404)
+            if request.shopper_token and (
+                    token_hash(request.shopper_token) != checkout.cart.token_hash):
+                # Another cart's prefix: serve the checkout without it.
+                return SeeOther(root_url(request, f"storefront:checkout_{step}",
+                                         token=token))
             if checkout.status == Checkout.Status.COMPLETED:
                 return SeeOther(root_url(
                     request, "storefront:order",
@@ -96,6 +108,8 @@ def checkout_start(request, cart):
 def _render(request, template, checkout, token, context, status=200):
     return render(request, f"storefront/checkout/{template}", {
         "checkout": checkout, "token": token, "steps": STEPS,
+        "summary": (services.checkout_summary(checkout=checkout)
+                    if template not in ("review.html", "delivery.html") else None),
         "identify_url": _step_url(request, token, "identify"),
         "link_url": root_url(request, "storefront:checkout_signin_link", token=token),
         "details_url": _step_url(request, token, "details"),
@@ -186,15 +200,20 @@ def checkout_details(request, checkout, token):
     else:
         form = _details_form(checkout)
         status = 200
-    return _render(request, "details.html", checkout, token, {"form": form},
-                   status=status)
+    einvoice_open = bool(form["want_einvoice"].value()) or any(
+        form.errors.get(name) for name in form.EINVOICE_FIELDS)
+    return _render(request, "details.html", checkout, token, {
+        "form": form, "einvoice_open": einvoice_open}, status=status)
 
 
 def _delivery_form(checkout, quotes, data=None):
     offered = [q for q in quotes if q.available]
     chosen = checkout.shipping_method
     if chosen not in {q.code for q in offered}:
-        chosen = offered[0].code if offered else ""
+        # The cheapest first: a shopper who does not look pays the least
+        # (the first in display order on a tie).
+        cheapest = min(offered, key=lambda q: q.charge.amount, default=None)
+        chosen = cheapest.code if cheapest else ""
     return DeliveryForm(
         data,
         shipping_choices=[(q.code, _quote_label(q)) for q in offered],
@@ -227,9 +246,33 @@ def checkout_delivery(request, checkout, token):
             else:
                 return SeeOther(_step_url(request, token, "review"))
         status = 422
+    chosen = (form.data.get("shipping_method") if form.is_bound
+              else form.initial.get("shipping_method"))
+    if chosen not in {q.code for q in quotes if q.available}:
+        chosen = ""  # never price a posted code that is not on offer
     return _render(request, "delivery.html", checkout, token, {
+        "summary": services.checkout_summary(
+            checkout=checkout, shipping_method=str(chosen or "")),
         "form": form, "unavailable": [q for q in quotes if not q.available],
         "nothing_offered": not any(q.available for q in quotes)}, status=status)
+
+
+def _after_placing(request, placed):
+    """Where "Place order" leads: an online payment method goes straight on
+    to the gateway's hosted page (the method was chosen once, at delivery);
+    bank transfer and cash on delivery show the order page with what to do.
+
+    The 307 repeats the POST to the payment start view, which answers with
+    the form to the gateway under its own CSP: a cross-site redirect would
+    fall under this page's ``form-action 'self'``.
+    """
+    order_url = root_url(request, "storefront:order", token=placed.token)
+    method = next((m for m in services.payment_methods()
+                   if m.code == placed.order.payment_method), None)
+    if method is None or not method.online:
+        return SeeOther(order_url)
+    return HttpResponseRedirect(
+        root_url(request, "payments:start", token=placed.token), status=307)
 
 
 @checkout_step("review")
@@ -258,8 +301,7 @@ def checkout_review(request, checkout, token):
             except CheckoutError as exc:
                 error, status = exc.message, 422
             else:
-                return SeeOther(root_url(request, "storefront:order",
-                                           token=placed.token))
+                return _after_placing(request, placed)
     if request.method == "POST" and status != 422 and form.is_bound:
         form = ReviewForm()  # ask again: the shopper confirms the new totals
     return _render(request, "review.html", checkout, token, {
@@ -270,4 +312,35 @@ def checkout_review(request, checkout, token):
         "shipping_state": STATE_NAMES.get(checkout.shipping.get("state_code"), ""),
         "billing_state": STATE_NAMES.get(checkout.billing.get("state_code"), ""),
         "expected_total": priced.total.amount if priced else Decimal(0),
+        "terms_url": _terms_url(),
+        "seller_details_template": _optional_template(SELLER_DETAILS),
     }, status=status)
+
+
+# The seller's details (name, SSM number, address, contact) as the theme
+# shows them in the footer; the review page repeats them when the template
+# exists (Electronic Trade Transactions Regulations 2012).
+SELLER_DETAILS = "storefront/partials/seller_details.html"
+# The terms page, by the first of these URL names that exists.
+TERMS_URL_NAMES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("storefront:terms", {}),
+    ("storefront:legal_page", {"slug": "terms"}),
+    ("storefront:page", {"slug": "terms"}),
+)
+
+
+def _optional_template(name: str) -> str | None:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
+
+
+def _terms_url() -> str | None:
+    for name, kwargs in TERMS_URL_NAMES:
+        try:
+            return reverse(name, kwargs=kwargs or None)
+        except NoReverseMatch:
+            continue
+    return None
