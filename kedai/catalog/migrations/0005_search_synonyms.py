@@ -26,7 +26,7 @@ def add_starting_synonyms(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0003_listing_indexes'),
+        ('catalog', '0004_product_archived_at'),
     ]
 
     operations = [
