@@ -5,6 +5,14 @@ import pytest
 from django.core.cache import cache, caches
 
 
+def pytest_configure(config):
+    """Compile the translations (.po -> .mo, not committed) before Django
+    loads any, so Malay pages work whether or not `make test` ran."""
+    from kedai.core.translations import messages_compile
+
+    messages_compile()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with empty caches (navigation, rate limits, the
