@@ -39,6 +39,15 @@ KEYWORDS = {
 }
 TEMPLATE_SUFFIXES = (".html", ".txt")
 _SKIPPED_DIRS = {"migrations", "__pycache__", "locale", "static"}
+HEADER_COMMENT = """\
+# Translation of Kedai.
+# This file is distributed under the same licence as the Kedai project (MIT).
+# Update with `make messages`, translate, then `make translations`
+# (docs/translating.md).
+#"""
+_VOLATILE_HEADERS = tuple(f'"{field}:' for field in (
+    "POT-Creation-Date", "PO-Revision-Date", "Report-Msgid-Bugs-To",
+    "Last-Translator", "Language-Team"))
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -100,11 +109,16 @@ def messages_update(language: str, *, template: Catalog | None = None) -> Catalo
                           fuzzy=False)
         catalog.update(template)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        # No source locations: they change with every edit elsewhere and
-        # would turn each merge into conflicts.
-        write_po(handle, catalog, width=79, no_location=True, omit_header=False,
-                 sort_output=False, ignore_obsolete=True)
+    catalog.header_comment = HEADER_COMMENT
+    buffer = io.BytesIO()
+    # No source locations: they change with every edit elsewhere and
+    # would turn each merge into conflicts.
+    write_po(buffer, catalog, width=79, no_location=True, omit_header=False,
+             sort_output=False, ignore_obsolete=True)
+    # Nor dates and placeholder fields that change on every run.
+    lines = [line for line in buffer.getvalue().decode("utf-8").split("\n")
+             if not line.startswith(_VOLATILE_HEADERS)]
+    path.write_text("\n".join(lines), "utf-8")
     return catalog
 
 
