@@ -14,6 +14,18 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to a /ms/ page
+    leaves Malay active in the thread (LocaleMiddleware activates, never
+    deactivates), which would turn the next test's messages Malay."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with empty caches (navigation, rate limits, the
     shared version stamps)."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,7 +161,6 @@ def untranslated(catalog: Catalog) -> list[str]:
 def placeholders(text: str) -> list[str]:
     """The %-style (``%(name)s``, ``%s``) and brace (``{name}``)
     placeholders of ``text``, sorted."""
-    import re
 
     found = re.findall(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]|%[sd]|\{\w*\}",
                        text.replace("%%", ""))
@@ -191,3 +191,94 @@ def catalog_problems(language: str, *, template: Catalog | None = None) -> list[
                 if placeholders(string) != want:
                     problems.append(f"placeholders differ: {label!r} -> {string!r}")
     return problems
+
+
+# --- Text left out of gettext in templates ------------------------------------
+# Words a template may show as they are: names, codes and units that read
+# the same in every language.
+# The last three: each language's name in itself, for the switch.
+_OK_WORDS = (
+    "RM MYR SST SKU TIN BRN NRIC SSM MSIC CSV XLSX JSON ZIP PDF HTML URL API "
+    "UTF LHDN MyInvois UBL FPX Kedai Billplz iPay88 Stripe Fiuu senangPay Pos "
+    "Laju Skynet EasyParcel GDEX DHL OpenAPI WhatsApp kg cm ml YYYY MM DD KD "
+    "HTTP English Bahasa Melayu")
+UNTRANSLATED_OK = frozenset(_OK_WORDS.split())
+_RAW_BLOCK = re.compile(r"<(script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_VISIBLE_ATTRIBUTES = re.compile(
+    r"""\s(?:alt|title|placeholder|aria-label|aria-description|label)"""
+    r"""\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>", re.DOTALL)
+_WORD = re.compile(r"[A-Za-z]{2,}(?:['’-][A-Za-z]+)*")
+_ENTITY = re.compile(r"&[#\w]+;")
+
+
+def _template_skeleton(source: str) -> str:
+    """``source`` with each template tag and variable replaced by a NUL and
+    the text inside translate blocks, comments and verbatim blanked out
+    (newlines kept, so positions map to lines)."""
+    from django.template.base import Lexer, TokenType
+
+    out = []
+    inside: list[str] = []
+    for token in Lexer(source).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            name = token.contents.split()[0] if token.contents else ""
+            if name in ("blocktranslate", "blocktrans", "comment", "verbatim"):
+                inside.append(name)
+            elif name in ("endblocktranslate", "endblocktrans", "endcomment",
+                          "endverbatim") and inside:
+                inside.pop()
+            out.append("\0")
+        elif token.token_type == TokenType.TEXT and not inside:
+            out.append(token.contents)
+        elif token.token_type == TokenType.TEXT:
+            out.append("\n" * token.contents.count("\n"))
+        else:
+            out.append("\0")
+    return "".join(out)
+
+
+def template_untranslated_text(root: Path = PACKAGE_DIR) -> list[str]:
+    """``path:line: words`` for each piece of template text that a reader
+    sees and that is not inside ``{% translate %}`` / ``{% blocktranslate %}``
+    (nor a comment, ``<script>``, ``<style>`` or ``{% verbatim %}``): text
+    between tags and the attributes browsers show or read out (alt, title,
+    placeholder, aria-label, label). A word of :data:`UNTRANSLATED_OK`
+    is no finding; mark a deliberate exception with ``{# notranslate #}``
+    on its line, or a whole template with ``{# notranslate-file #}``."""
+    findings = []
+    for path in _files(root):
+        if path.suffix not in TEMPLATE_SUFFIXES:
+            continue
+        source = path.read_text("utf-8")
+        if "notranslate-file" in source:
+            continue
+        skipped = {n for n, line in enumerate(source.splitlines(), 1)
+                   if "notranslate" in line}
+        text = _template_skeleton(source)
+        pieces: list[tuple[int, str]] = []
+        if path.suffix == ".txt":
+            pieces = [(0, text)]
+        else:
+            text = _RAW_BLOCK.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+            for tag in _TAG.finditer(text):
+                for attr in _VISIBLE_ATTRIBUTES.finditer(tag.group(0)):
+                    pieces.append((tag.start() + attr.start(),
+                                   attr.group(1) or attr.group(2) or ""))
+            blanked = _TAG.sub(lambda m: " " * len(m.group(0)), text)
+            pieces.append((0, blanked))
+        for offset, piece in pieces:
+            piece = _ENTITY.sub(" ", piece)
+            for word in _WORD.finditer(piece):
+                if word.group(0) in UNTRANSLATED_OK:
+                    continue
+                line = text.count("\n", 0, offset + word.start()) + 1
+                if line not in skipped:
+                    where = path.relative_to(root.parent).as_posix()
+                    findings.append(f"{where}:{line}: {word.group(0)}")
+    # One finding per line is enough to point at it.
+    seen: dict[str, str] = {}
+    for finding in findings:
+        where, _sep, found = finding.rpartition(": ")
+        seen[where] = f"{seen[where]} {found}" if where in seen else finding
+    return list(seen.values())

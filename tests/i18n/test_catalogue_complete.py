@@ -14,6 +14,7 @@ from kedai.core.translations import (
     catalog_read,
     messages_extract,
     placeholders,
+    template_untranslated_text,
 )
 
 
@@ -23,6 +24,31 @@ def test_every_string_is_translated_into_malay():
         f"{len(problems)} strings need a Malay translation "
         "(run `make messages` and fill kedai/locale/ms/LC_MESSAGES/django.po):\n"
         + "\n".join(problems[:50]))
+
+
+def test_no_template_shows_text_outside_translate_tags():
+    """Text a reader sees in a template (between tags, or in alt, title,
+    placeholder, aria-label) must be inside {% translate %} or
+    {% blocktranslate %}, or it never reaches the .po file."""
+    findings = template_untranslated_text()
+    assert not findings, (
+        "template text not marked for translation (wrap it in "
+        "{% translate %}, or mark a deliberate exception {# notranslate #}):\n"
+        + "\n".join(findings[:50]))
+
+
+def test_the_template_check_finds_bare_text(tmp_path):
+    templates = tmp_path / "kedai" / "app" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "page.html").write_text(
+        '{% load i18n %}<p title="Bare title">{% translate "Fine" %}</p>\n'
+        '<script>const ignored = "x";</script>\n'
+        '<p>{% blocktranslate %}Also fine {{ x }}{% endblocktranslate %}</p>\n'
+        '<p>Bare words</p><p>RM {{ price }}</p>\n'
+        '<p>Left as is</p>{# notranslate #}\n')
+    assert template_untranslated_text(tmp_path / "kedai") == [
+        "kedai/app/templates/page.html:1: Bare title",
+        "kedai/app/templates/page.html:4: Bare words"]
 
 
 def test_placeholders_are_compared():

@@ -4,8 +4,6 @@ import re
 
 import pytest
 
-from tests.storefront.conftest import cart_token, shop  # noqa: F401 - fixtures
-
 pytestmark = pytest.mark.django_db
 
 SWITCH = re.compile(r'<li class="language-switch"><a href="(?P<href>[^"]*)" '
@@ -50,7 +48,8 @@ def test_switch_in_checkout_keeps_the_checkout(client, cart_token):
     assert page.status_code == 200
     href, lang = _switch(page)
     assert lang == "ms"
-    assert href.endswith(page.request["PATH_INFO"].replace("/checkout/", "/ms/checkout/", 1))
+    here = page.request["PATH_INFO"]
+    assert href.endswith(here.replace("/checkout/", "/ms/checkout/", 1))
     malay = client.get(href)
     assert malay.status_code == 200
     assert malay.content.decode().count('lang="ms"') >= 1

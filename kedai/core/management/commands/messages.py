@@ -24,7 +24,8 @@ class Command(BaseCommand):
                      if code != settings.LANGUAGE_CODE]
         if action == "compile":
             for path in translations.messages_compile(force=force):
-                self.stdout.write(f"compiled {path.relative_to(translations.PACKAGE_DIR)}")
+                name = path.relative_to(translations.PACKAGE_DIR)
+                self.stdout.write(f"compiled {name}")
             return
         template = translations.messages_extract()
         if action == "update":
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         for language in languages:
             problems += [f"{language}: {problem}" for problem in
                          translations.catalog_problems(language, template=template)]
+        problems += [f"not marked for translation: {finding}"
+                     for finding in translations.template_untranslated_text()]
         for problem in problems:
             self.stdout.write(problem)
         if problems:
