@@ -77,3 +77,18 @@ def test_document_download_is_in_the_order_language(seller):
     document = Document.objects.get(order=malay)
     with translation.override("en"):
         assert "INVOIS" in pdf_text(document_pdf_render(document))
+
+
+def test_mail_asked_for_on_a_malay_page_is_malay(smtp, client, cart_token):
+    for language in ("/ms", ""):
+        response = client.post(f"/s/{cart_token}{language}/cart/email/",
+                               {"email": f"siti{language.strip('/')}@example.my"})
+        assert response.status_code == 303
+    assert outbox_deliver_due().sent == 2
+    by_to = {m["To"]: m for m in smtp.messages}
+    malay, english = by_to["sitims@example.my"], by_to["siti@example.my"]
+    assert malay["Subject"] == "Pautan troli anda"
+    body = malay.get_body(("plain",)).get_content()
+    assert "Ini pautan ke troli anda" in body and f"/s/{cart_token}/ms/" in body
+    assert english["Subject"] == "Your cart link"
+    assert "Here is the link to your cart" in english.get_body(("plain",)).get_content()
