@@ -72,7 +72,8 @@ def test_views_follow_the_colour_options():
     def share(data, rgb):
         raw = _image(data).convert("RGB").resize((100, 100)).tobytes()
         pixels = [raw[i:i + 3] for i in range(0, len(raw), 3)]
-        return sum(1 for p in pixels if all(abs(a - b) < 30 for a, b in zip(p, rgb)))
+        return sum(1 for p in pixels
+                   if all(abs(a - b) < 30 for a, b in zip(p, rgb, strict=True)))
 
     assert share(maroon, (0x7A, 0x1F, 0x3D)) > share(maroon, (0x1F, 0x7A, 0x80))
     assert share(teal, (0x1F, 0x7A, 0x80)) > share(teal, (0x7A, 0x1F, 0x3D))
