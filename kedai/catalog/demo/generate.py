@@ -123,7 +123,7 @@ def demo_products(*, count: int, seed: int) -> Iterator[DemoProduct]:
     cumulative = list(accumulate(leaf.weight for leaf in leaves))
     serials: dict[str, int] = {}
     slugs = _SlugAllocator()
-    names = _NameAllocator()
+    namer = _NameAllocator()
     for number in range(1, count + 1):
         # The first round visits every category so that small shops have
         # something everywhere; after that, popular categories come up more.
@@ -133,7 +133,7 @@ def demo_products(*, count: int, seed: int) -> Iterator[DemoProduct]:
             leaf = leaves[bisect(cumulative, rng.random() * cumulative[-1])]
         kind = _pick_one(rng, leaf.kinds)
         serials[kind.code] = serial = serials.get(kind.code, 0) + 1
-        yield _product(rng, number, serial, leaf, kind, slugs, names)
+        yield _product(rng, number, serial, leaf, kind, slugs, namer)
 
 
 class _SlugAllocator:
@@ -211,12 +211,12 @@ def _slugify(name: str) -> str:
 
 
 def _product(rng: random.Random, number: int, serial: int, leaf: Leaf,
-             kind: Kind, slugs: _SlugAllocator, names: _NameAllocator) -> DemoProduct:
+             kind: Kind, slugs: _SlugAllocator, namer: _NameAllocator) -> DemoProduct:
     product_name = _pick_one(rng, kind.names)
     qualifier = _pick_one(rng, kind.qualifiers)
     single = not kind.axes or rng.random() < kind.single
     size = _pick_one(rng, kind.sizes_in_name) if single and kind.sizes_in_name else ""
-    name = names(product_name, qualifier, kind.qualifiers, size)
+    name = namer(product_name, qualifier, kind.qualifiers, size)
 
     base = _between(rng, *NAME_PRICES.get(product_name, kind.price))
     if base >= 100:

@@ -295,7 +295,7 @@ def _pictures_create(batch: Sequence[DemoProduct], ids: Sequence[int],
                 image.image.save(f"{item.slug}{suffix}.jpg", ContentFile(picture),
                                  save=True)
                 image = product_image_make_thumbnail(image=image)
-                files.append((image.image.name, image.thumbnail.name or ""))
+                files.append((image.image.name or "", image.thumbnail.name or ""))
             shared.setdefault(key, files)
         else:
             reused += [ProductImage(product_id=product_id, alt_text=item.name,

@@ -255,17 +255,12 @@ def _songkok(img, cx, cy, s, c, rng):
 def _cloth(img, cx, cy, s, c, rng, *, songket=False):
     motif = 3 if songket else rng.randrange(3)
     for i, dy in enumerate((110, 20, -70)):
-        top = _shade(c, -18 * i)
-        _fill(
-            img,
-            lambda d, dy=dy: d.rounded_rectangle(
-                (cx - 260 * s, cy + (dy - 45) * s, cx + 260 * s, cy + (dy + 45) * s),
-                radius=int(28 * s),
-                fill=255,
-            ),
-            top,
-            motif,
-        )
+        box = (cx - 260 * s, cy + (dy - 45) * s, cx + 260 * s, cy + (dy + 45) * s)
+
+        def fold(d: ImageDraw.ImageDraw, box: tuple[float, ...] = box) -> None:
+            d.rounded_rectangle(box, radius=int(28 * s), fill=255)
+
+        _fill(img, fold, _shade(c, -18 * i), motif)
 
 
 def _scarf(img, cx, cy, s, c, rng):
