@@ -1148,6 +1148,11 @@ DRAWINGS: dict[str, Draw] = {
 
 # Words of a product's name that say what it is, most telling first.
 NAME_WORDS: tuple[tuple[str, str], ...] = (
+    ("buku mewarna", "book"),
+    ("beg raket", "handbag"),
+    ("jersi", "jersey"),
+    ("minyak wangi", "perfume"),
+    ("sudip", "pot"),
     ("songkok", "songkok"),
     ("hamper", "hamper"),
     ("tanglung", "lantern"),
@@ -1311,7 +1316,7 @@ def drawing_for(*, name: str, kind: str) -> str:
     """The drawing that shows ``name`` best (see NAME_WORDS, KIND_DRAWINGS)."""
     lowered = f" {name.lower()} "
     for word, drawing in NAME_WORDS:
-        if f" {word}" in lowered:
+        if f" {word} " in lowered:
             return drawing
     return KIND_DRAWINGS.get(kind, "box")
 
