@@ -9,15 +9,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.utils.translation import gettext_lazy
 
 from kedai.backoffice.urls import AREAS
 from kedai.backoffice.views import sign_in_throttled
 from kedai.core.media import media_serve
 from kedai.storefront.views import errors
 
-admin.site.site_header = "Kedai back office"
-admin.site.site_title = "Kedai back office"
-admin.site.index_title = "Shop administration"
+admin.site.site_header = gettext_lazy("Kedai back office")
+admin.site.site_title = gettext_lazy("Kedai back office")
+admin.site.index_title = gettext_lazy("Shop administration")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # The admin's sign-in shares the back office's throttle (SEC-19).
