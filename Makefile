@@ -17,7 +17,7 @@ EXTRAS   := --extra postgres --extra redis --extra stripe
 COMPILE  := pip-compile --generate-hashes --strip-extras --no-emit-index-url \
             --no-emit-find-links --allow-unsafe
 
-.PHONY: run test lint lock bench bench-dataio scale-test clean axe
+.PHONY: run test lint lock bench bench-dataio scale-test clean axe messages translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,16 +35,26 @@ $(BIN)/.installed: $(LOCK_DEV) | $(BIN)/python
 	touch $@
 
 # Migrate, load the demo shop once, print the back-office login, start web + worker.
-run: $(BIN)/.installed-run
+run: $(BIN)/.installed-run translations
 	$(BIN)/python manage.py rundemo
 
-test: $(BIN)/.installed axe
+test: $(BIN)/.installed translations axe
 	$(BIN)/python -m pytest
 
 # axe-core for the accessibility tests: `npm pack` of a pinned version into
 # var/cache/npm, integrity checked (tests/axe.py); never committed.
 axe:
 	-$(PYTHON) tests/axe.py
+
+# The .mo files Django reads, compiled from the committed .po files with
+# Babel (no GNU gettext needed); never committed. docs/translating.md.
+translations: | $(BIN)/python
+	$(BIN)/python -c "from kedai.core.translations import messages_compile as c; c()"
+
+# Every new or changed string of the code and templates into the .po
+# files, to be translated there (then `make translations`).
+messages: $(BIN)/.installed
+	$(BIN)/python manage.py messages update
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -5,6 +5,26 @@ import pytest
 from django.core.cache import cache, caches
 
 
+def pytest_configure(config):
+    """Compile the translations (.po -> .mo, not committed) before Django
+    loads any, so Malay pages work whether or not `make test` ran."""
+    from kedai.core.translations import messages_compile
+
+    messages_compile()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to a /ms/ page
+    leaves Malay active in the thread (LocaleMiddleware activates, never
+    deactivates), which would turn the next test's messages Malay."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with empty caches (navigation, rate limits, the

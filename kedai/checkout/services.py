@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kedai.cart.lock_objects import cart_qs_select_for_update
@@ -33,7 +33,13 @@ from kedai.customers.services import (
     customer_set_marketing_consent,
 )
 from kedai.orders.events import OrderPlaced
-from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from kedai.orders.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    order_language_normalise,
+)
 from kedai.orders.tokens import order_token
 from kedai.payments.registry import PaymentMethodInfo as PaymentMethod
 from kedai.payments.registry import payment_methods as registry_payment_methods
@@ -173,6 +179,9 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
         payment_method=details.payment_method,
         buyer_einvoice=details.buyer_einvoice or {},
         shipping_quote=details.shipping_quote,
+        # The shopper's language (the storefront's /ms/ prefix): the
+        # order's mails and documents are written in it.
+        language=order_language_normalise(translation.get_language()),
         reserved_until=now + timedelta(hours=settings.KEDAI_UNPAID_HOLD_HOURS),
     )
     OrderLine.objects.bulk_create([

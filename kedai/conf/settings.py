@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "kedai.storefront.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The back office speaks the language its user chose (a cookie is fine
+    # there); the storefront's is its URL prefix only.
+    "kedai.core.staff_language.StaffLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

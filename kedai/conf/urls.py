@@ -9,6 +9,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.utils.translation import gettext_lazy
+from django.views.i18n import set_language
 
 from kedai.backoffice.urls import AREAS
 from kedai.backoffice.views import sign_in_throttled
@@ -16,9 +18,9 @@ from kedai.core.media import media_serve
 from kedai.shopsettings.theme import theme_css, theme_favicon
 from kedai.storefront.views import errors
 
-admin.site.site_header = "Kedai back office"
-admin.site.site_title = "Kedai back office"
-admin.site.index_title = "Shop administration"
+admin.site.site_header = gettext_lazy("Kedai back office")
+admin.site.site_title = gettext_lazy("Kedai back office")
+admin.site.index_title = gettext_lazy("Shop administration")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # The admin's sign-in shares the back office's throttle (SEC-19).
@@ -27,6 +29,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("office/", include("kedai.backoffice.urls")),
     path("office/", include(AREAS)),
     path("office/api/", include("kedai.api.office_urls")),
+    # The back office's language switch (Django's set_language sets a
+    # cookie, so it lives under /office/, never on the storefront).
+    path("office/language/", set_language, name="set_language"),
     # Payment gateways: hosted-page redirects, browser returns and callbacks.
     path("pay/", include("kedai.payments.urls")),
     # The JSON API (storefront and admin) and its OpenAPI document.

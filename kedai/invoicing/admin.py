@@ -19,8 +19,8 @@ from kedai.invoicing.einvoice import (
     einvoice_json,
 )
 from kedai.invoicing.models import Document, DocumentKind, SellerProfile
-from kedai.invoicing.pdf import render_pdf
 from kedai.invoicing.selectors import invoices_for_consolidation, seller_profile_get
+from kedai.invoicing.services import document_pdf_render
 from kedai.invoicing.snapshot import seller_snapshot
 
 
@@ -100,7 +100,7 @@ class DocumentAdmin(ModelAdmin):
 
     def pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         document = get_object_or_404(Document, pk=pk)
-        return _download(render_pdf(document.data).content, f"{document.number}.pdf",
+        return _download(document_pdf_render(document), f"{document.number}.pdf",
                          "application/pdf")
 
     def einvoice_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -234,7 +235,9 @@ class _Page:
             self.page += 1
             self.y = PAGE_H - MARGIN
             self.t.draw(MARGIN, self.y - 10,
-                        f"{self.data['title']} {self.data['number']} (continued)",
+                        _("%(title)s %(number)s (continued)") % {
+                            "title": _(self.data["title"]),
+                            "number": self.data["number"]},
                         10, bold=True)
             self.y -= 30
 
@@ -244,7 +247,8 @@ class _Page:
         for line in self.t.wrap(footer, PAGE_W - 2 * MARGIN - 60, 7)[:3]:
             self.t.draw(MARGIN, y, line, 7)
             y -= 9
-        self.t.draw(PAGE_W - MARGIN, MARGIN, f"Page {self.page}", 7, align="right")
+        self.t.draw(PAGE_W - MARGIN, MARGIN, _("Page %(page)s") % {"page": self.page},
+                    7, align="right")
 
 
 def _m(value: str | Decimal, currency: str) -> str:
@@ -260,7 +264,7 @@ def render_pdf(data: dict[str, Any]) -> RenderedPdf:
     """
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=1)
-    canvas.setTitle(f"{data['title']} {data['number']}")
+    canvas.setTitle(f"{_(data['title'])} {data['number']}")
     canvas.setAuthor(data["seller"]["legal_name"] or data["branding"]["store_name"])
     text = _Text(canvas, fonts())
     page = _Page(canvas, text, data)
@@ -275,7 +279,7 @@ def render_pdf(data: dict[str, Any]) -> RenderedPdf:
     if kind == "credit_note":
         _credit(page, data, currency)
     if kind == "cancellation_notice":
-        _reason(page, "Reason for cancellation", data.get("reason", ""))
+        _reason(page, _("Reason for cancellation"), data.get("reason", ""))
     if kind == "shipping_notice":
         _shipments(page, data)
         _lines(page, data, currency, prices=False)
@@ -305,12 +309,12 @@ def _header(page: _Page, data: dict[str, Any], notes: list[str]) -> None:
             logger.warning("pdf: logo %s could not be drawn", logo, exc_info=True)
             notes.append(f"Logo {logo} could not be drawn; left out.")
     t.draw(MARGIN, top - 16, data["branding"]["store_name"], 16, bold=True)
-    t.draw(MARGIN, top - 40, data["title"].upper(), 13, bold=True)
+    t.draw(MARGIN, top - 40, _(data["title"]).upper(), 13, bold=True)
     y = top - 56
-    rows = [("No.", data["number"]), ("Date", data["issued_local"]),
-            ("Order", data["order"]["number"])]
+    rows = [(_("No."), data["number"]), (_("Date"), data["issued_local"]),
+            (_("Order"), data["order"]["number"])]
     if data.get("invoice_number"):
-        rows.append(("Invoice", data["invoice_number"]))
+        rows.append((_("Invoice"), data["invoice_number"]))
     for label, value in rows:
         t.draw(MARGIN, y, label, 9)
         t.draw(MARGIN + 50, y, value, 9, bold=True)
@@ -323,25 +327,26 @@ def _parties(page: _Page, data: dict[str, Any]) -> None:
     half = (PAGE_W - 2 * MARGIN) / 2
     left = [seller["legal_name"] or data["branding"]["store_name"]]
     if seller["registration_number"]:
-        left.append(f"SSM reg. no. {seller['registration_number']}")
+        left.append(_("SSM reg. no. %(number)s")
+                    % {"number": seller["registration_number"]})
     if seller["sst_number"]:
-        left.append(f"SST reg. no. {seller['sst_number']}")
+        left.append(_("SST reg. no. %(number)s") % {"number": seller["sst_number"]})
     if seller["tin"]:
-        left.append(f"TIN {seller['tin']}")
+        left.append(_("TIN %(number)s") % {"number": seller["tin"]})
     left += address_lines(seller["address"])
     left += [x for x in (seller["phone"], seller["email"]) if x]
     right = [buyer["name"]] + address_lines(buyer["billing"])
     right += [x for x in (buyer["email"], buyer["phone"]) if x]
     einvoice = buyer.get("einvoice") or {}
     if einvoice.get("tin"):
-        right.append(f"TIN {einvoice['tin']}")
+        right.append(_("TIN %(number)s") % {"number": einvoice["tin"]})
     if einvoice.get("id_number"):
         right.append(f"{einvoice.get('id_type', 'ID')} {einvoice['id_number']}")
     if einvoice.get("sst_number"):
-        right.append(f"SST reg. no. {einvoice['sst_number']}")
+        right.append(_("SST reg. no. %(number)s") % {"number": einvoice["sst_number"]})
     y = page.y
-    t.draw(MARGIN, y, "From", 8, bold=True)
-    t.draw(MARGIN + half, y, "Bill to", 8, bold=True)
+    t.draw(MARGIN, y, _("From"), 8, bold=True)
+    t.draw(MARGIN + half, y, _("Bill to"), 8, bold=True)
     y -= 12
     lines_l = [w for line in left for w in t.wrap(line, half - 10)]
     lines_r = [w for line in right for w in t.wrap(line, half - 10)]
@@ -362,15 +367,15 @@ def _lines(page: _Page, data: dict[str, Any], currency: str, *, prices: bool) ->
     desc_width = (cols["qty"] - 35 if prices else right - 40) - cols["desc"]
 
     def head() -> None:
-        t.draw(cols["code"], page.y, "Code", 8, bold=True)
-        t.draw(cols["desc"], page.y, "Description", 8, bold=True)
+        t.draw(cols["code"], page.y, _("Code"), 8, bold=True)
+        t.draw(cols["desc"], page.y, _("Description"), 8, bold=True)
         if prices:
-            t.draw(cols["qty"], page.y, "Qty", 8, bold=True, align="right")
-            t.draw(cols["unit"], page.y, "Unit price", 8, bold=True, align="right")
-            t.draw(cols["tax"], page.y, "Tax", 8, bold=True, align="right")
-            t.draw(cols["total"], page.y, "Amount", 8, bold=True, align="right")
+            t.draw(cols["qty"], page.y, _("Qty"), 8, bold=True, align="right")
+            t.draw(cols["unit"], page.y, _("Unit price"), 8, bold=True, align="right")
+            t.draw(cols["tax"], page.y, _("Tax"), 8, bold=True, align="right")
+            t.draw(cols["total"], page.y, _("Amount"), 8, bold=True, align="right")
         else:
-            t.draw(right, page.y, "Qty", 8, bold=True, align="right")
+            t.draw(right, page.y, _("Qty"), 8, bold=True, align="right")
         c.line(MARGIN, page.y - 3, right, page.y - 3)
         page.y -= 14
 
@@ -407,32 +412,33 @@ def _totals(page: _Page, data: dict[str, Any], currency: str) -> None:
     t, totals, right = page.t, data["totals"], PAGE_W - MARGIN
     label_x = right - 110
     rows: list[tuple[str, str, bool]] = [
-        ("Subtotal", _m(totals["subtotal"], currency), False),
-        (f"Shipping ({data['order']['shipping_method']})",
+        (_("Subtotal"), _m(totals["subtotal"], currency), False),
+        (_("Shipping (%(method)s)") % {"method": data["order"]["shipping_method"]},
          _m(totals["shipping"], currency), False),
     ]
-    included = " (included)"
+    included = " " + _("(included)")
     for tax in data["tax_breakdown"]:
-        on = f" on {_m(tax['taxable'], currency)}" if tax["taxable"] else ""
+        on = (" " + _("on %(amount)s") % {"amount": _m(tax["taxable"], currency)}
+              if tax["taxable"] else "")
         rows.append((f"{tax['label']}{on}{included}", _m(tax["tax"], currency), False))
     if Decimal(totals["rounding"]):
-        rows.append(("Rounding adjustment", _m(totals["rounding"], currency), False))
-    rows.append(("Total", _m(totals["total"], currency), True))
+        rows.append((_("Rounding adjustment"), _m(totals["rounding"], currency), False))
+    rows.append((_("Total"), _m(totals["total"], currency), True))
     page.need(13 * len(rows) + 10)
     for label, value, bold in rows:
         t.draw(label_x, page.y, label, 9, bold=bold, align="right")
         t.draw(right, page.y, value, 10 if bold else 9, bold=bold, align="right")
         page.y -= 13
     if not data["tax_breakdown"]:
-        t.draw(MARGIN, page.y, "No SST charged.", 8)
+        t.draw(MARGIN, page.y, _("No SST charged."), 8)
         page.y -= 12
 
 
 def _payment(page: _Page, data: dict[str, Any], currency: str) -> None:
     pay, t = data["payment"], page.t
-    rows = [("Amount received", _m(pay["amount"], currency)),
-            ("Payment method", pay["method_label"]),
-            ("Reference", pay["reference"])]
+    rows = [(_("Amount received"), _m(pay["amount"], currency)),
+            (_("Payment method"), pay["method_label"]),
+            (_("Reference"), pay["reference"])]
     for label, value in rows:
         t.draw(MARGIN, page.y, label, 9)
         for i, part in enumerate(t.wrap(value, 300, 10)):
@@ -445,13 +451,13 @@ def _payment(page: _Page, data: dict[str, Any], currency: str) -> None:
 
 def _credit(page: _Page, data: dict[str, Any], currency: str) -> None:
     t = page.t
-    t.draw(MARGIN, page.y, "Amount credited", 9)
+    t.draw(MARGIN, page.y, _("Amount credited"), 9)
     t.draw(MARGIN + 110, page.y, _m(data["credit"]["amount"], currency), 11, bold=True)
     page.y -= 16
-    t.draw(MARGIN, page.y, "Order total", 9)
+    t.draw(MARGIN, page.y, _("Order total"), 9)
     t.draw(MARGIN + 110, page.y, _m(data["totals"]["total"], currency), 9)
     page.y -= 16
-    _reason(page, "Reason", data.get("reason", ""))
+    _reason(page, _("Reason"), data.get("reason", ""))
 
 
 def _reason(page: _Page, label: str, reason: str) -> None:
@@ -468,7 +474,7 @@ def _reason(page: _Page, label: str, reason: str) -> None:
 
 def _shipments(page: _Page, data: dict[str, Any]) -> None:
     t = page.t
-    t.draw(MARGIN, page.y, "Shipped with", 9, bold=True)
+    t.draw(MARGIN, page.y, _("Shipped with"), 9, bold=True)
     page.y -= 13
     for item in data["shipments"]:
         page.need(26)

@@ -24,8 +24,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kedai.core.money import Money
 from kedai.core.numbering import number_allocate
@@ -45,11 +46,13 @@ logger = logging.getLogger(__name__)
 ATTACHMENT_SOURCE = "invoicing.document"
 MAIL_SOURCE = "invoicing.document_mail"
 TITLES: dict[str, str] = {
-    DocumentKind.INVOICE: "Invoice",
-    DocumentKind.RECEIPT: "Receipt",
-    DocumentKind.SHIPPING_NOTICE: "Shipping notice",
-    DocumentKind.CANCELLATION_NOTICE: "Cancellation notice",
-    DocumentKind.CREDIT_NOTE: "Credit note",
+    # Kept in English in the snapshot; shown translated (gettext) in the
+    # order's language by the PDF and the mails.
+    DocumentKind.INVOICE: gettext_noop("Invoice"),
+    DocumentKind.RECEIPT: gettext_noop("Receipt"),
+    DocumentKind.SHIPPING_NOTICE: gettext_noop("Shipping notice"),
+    DocumentKind.CANCELLATION_NOTICE: gettext_noop("Cancellation notice"),
+    DocumentKind.CREDIT_NOTE: gettext_noop("Credit note"),
 }
 CUSTOMER, OWNER = "customer", "owner"
 
@@ -247,6 +250,12 @@ def document_mail_render(args: dict[str, Any]) -> Rendered:
     derived now and marked secret, so the outbox never stores it."""
     document = Document.objects.select_related("order").get(number=args["number"])
     role = args["role"]
+    # The buyer reads it in the language the order was placed in.
+    with translation.override(document.order.language):
+        return _document_mail(document, role)
+
+
+def _document_mail(document: Document, role: str) -> Rendered:
     d = document.data
     subject, intro, paragraphs = _wording(document, role)
     name = d["buyer"]["name"] if role == CUSTOMER else ""
@@ -349,6 +358,14 @@ _PDF_CACHE_SIZE = 16
 _PDF_CACHE_LOCK = threading.Lock()
 
 
+def document_pdf_render(document: Document) -> bytes:
+    """The PDF of ``document`` in the language its order was placed in."""
+    from kedai.invoicing.pdf import render_pdf
+
+    with translation.override(document.order.language):
+        return render_pdf(document.data).content
+
+
 def document_pdf_bytes(number: str) -> bytes:
     """The PDF of document ``number`` (the outbox's attachment loader).
 
@@ -360,16 +377,14 @@ def document_pdf_bytes(number: str) -> bytes:
     PDF is rendered outside it (two threads may render the same document
     once each; both get the same bytes).
     """
-    from kedai.invoicing.pdf import render_pdf
-
-    document = Document.objects.get(number=number)
+    document = Document.objects.select_related("order").get(number=number)
     key = (number, document.issued_at.isoformat())
     with _PDF_CACHE_LOCK:
         cached = _PDF_CACHE.get(key)
         if cached is not None:
             _PDF_CACHE.move_to_end(key)
             return cached
-    content = render_pdf(document.data).content
+    content = document_pdf_render(document)
     with _PDF_CACHE_LOCK:
         _PDF_CACHE[key] = content
         while len(_PDF_CACHE) > _PDF_CACHE_SIZE:

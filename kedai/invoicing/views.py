@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 
 from kedai.core.forms import is_reference
 from kedai.core.privacy import capability_page
-from kedai.invoicing.pdf import render_pdf
 from kedai.invoicing.selectors import document_get, document_list
+from kedai.invoicing.services import document_pdf_render
 from kedai.orders.models import Order
 from kedai.orders.selectors import order_get_by_token
 
@@ -43,7 +43,7 @@ def document_download(request: HttpRequest, token: str, number: str) -> HttpResp
                 if is_reference(number) else None)
     if document is None:
         raise Http404
-    response = HttpResponse(render_pdf(document.data).content,
+    response = HttpResponse(document_pdf_render(document),
                             content_type="application/pdf")
     # The filename is ours (the document number), never user input.
     response["Content-Disposition"] = f'attachment; filename="{document.number}.pdf"'

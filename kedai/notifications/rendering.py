@@ -54,7 +54,8 @@ def renderer_register(*, source: str, renderer: Renderer) -> None:
 
 
 def message_render(message: Message) -> Rendered:
-    """The text of ``message`` as it is to be sent now."""
+    """The text of ``message`` as it is to be sent now, in the language
+    that was active when it was queued."""
     spec = message.render or {}
     if not spec:
         return Rendered(message.subject, message.body_text, message.body_html)
@@ -62,7 +63,13 @@ def message_render(message: Message) -> Rendered:
         renderer = _RENDERERS[spec["source"]]
     except KeyError:
         raise RenderError(f"no renderer for {spec.get('source')!r}") from None
-    return renderer(dict(spec.get("args") or {}))
+    # In the language of the request that queued it (a renderer may
+    # choose another, e.g. the order's own language).
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(spec.get("language") or settings.LANGUAGE_CODE):
+        return renderer(dict(spec.get("args") or {}))
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

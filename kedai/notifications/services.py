@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import make_msgid
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kedai.notifications.attachments import Attachment
 from kedai.notifications.models import Message, MessageStatus
@@ -58,7 +58,8 @@ def message_queue(*, kind: str, to: str, subject: str, body_text: str = "",
 
     The text is either given (``body_text``, ``body_html``) or, with
     ``render_source``, made by that source's renderer when the message is
-    sent (kedai.notifications.rendering), from ``render_args``: JSON
+    sent (kedai.notifications.rendering), in the language active now,
+    from ``render_args``: JSON
     references, never a live link. ``subject`` is then provisional, for the
     outbox list, and replaced by the rendered one once sent.
 
@@ -80,7 +81,10 @@ def message_queue(*, kind: str, to: str, subject: str, body_text: str = "",
         kind=kind, reference=reference[:60], dedupe_key=dedupe_key or None,
         to_email=to[:254], from_email=from_email, subject=_one_line(subject),
         body_text=body_text, body_html=body_html,
-        render=({"source": render_source, "args": dict(render_args or {})}
+        # The language active now (the shopper's, in a storefront
+        # request) is the one the text is rendered in when it is sent.
+        render=({"source": render_source, "args": dict(render_args or {}),
+                 "language": translation.get_language() or settings.LANGUAGE_CODE}
                 if render_source else {}),
         attachments=[a.as_json() for a in attachments],
         message_id=make_msgid(domain=domain),

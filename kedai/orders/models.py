@@ -19,6 +19,19 @@ class OrderStatus(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
+def order_language_normalise(code: str | None) -> str:
+    """``code`` as one of settings.LANGUAGES ("ms-my" -> "ms"), else the
+    default language."""
+    from django.conf import settings
+
+    codes = {c for c, _name in settings.LANGUAGES}
+    code = (code or "").lower()
+    for candidate in (code, code.split("-")[0]):
+        if candidate in codes:
+            return candidate
+    return settings.LANGUAGE_CODE
+
+
 class Order(TimeStampedModel):
     """A placed order. Amounts and lines are snapshots, never recomputed."""
 
@@ -57,6 +70,9 @@ class Order(TimeStampedModel):
                                       blank=True)
     # Stock stays reserved for an unpaid order until then (orders.tasks).
     reserved_until = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The language the order was placed in (a code of settings.LANGUAGES):
+    # its mails and documents are written in it.
+    language = models.CharField(_("language"), max_length=10, default="en")
 
     class Meta:
         ordering = ["-created_at"]

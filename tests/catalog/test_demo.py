@@ -209,25 +209,47 @@ def test_flush_removes_cart_lines_of_deleted_variants():
 
 @pytest.mark.django_db
 def test_images_and_thumbnails_are_stored(settings, tmp_path):
-    """Each product gets a JPEG and a WebP thumbnail; branding gets pictures."""
+    """Each product gets 2-4 JPEG views with WebP thumbnails, the first
+    being its listing thumbnail; branding gets pictures."""
     settings.MEDIA_ROOT = tmp_path
     summary = demo_shop_load(products=12, seed=5, with_images=True)
     root = Path(settings.MEDIA_ROOT)
 
     images = list(ProductImage.objects.select_related("product"))
-    assert len(images) == summary.images == 12
+    assert len(images) == summary.images
+    per_product = Counter(image.product_id for image in images)
+    assert set(per_product.values()) <= {2, 3, 4} and len(per_product) == 12
+    assert len(set(per_product.values())) > 1
     for image in images:
         assert (root / image.image.name).is_file()
         assert image.image.name.endswith(".jpg")
         assert image.thumbnail.name.endswith(".webp")
         assert (root / image.thumbnail.name).is_file()
-        assert image.product.thumbnail == image.thumbnail.name
         assert image.alt_text == image.product.name
+        if image.position == 0:
+            assert image.product.thumbnail == image.thumbnail.name
+    assert len({image.image.name for image in images}) == len(images)
     front = FrontPage.objects.get(pk=1)
     assert (root / front.logo.name).is_file()
     assert (root / front.hero_image.name).is_file()
     for category in Category.objects.filter(parent=None):
         assert (root / category.image.name).is_file()
+
+
+@pytest.mark.django_db
+def test_large_catalogues_share_picture_files(settings, tmp_path, monkeypatch):
+    """Past the curated products, a product that looks like an earlier one
+    gets rows pointing at that one's files: no drawing, no new files."""
+    from kedai.catalog.demo import load
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(load, "OWN_PICTURES", 20)
+    demo_shop_load(products=120, seed=5, with_images=True)
+    images = list(ProductImage.objects.all())
+    files = {image.image.name for image in images}
+    assert len(files) < len(images)
+    assert all((tmp_path / name).is_file() for name in files)
+    assert not Product.objects.filter(thumbnail="").exists()
 
 
 # --- The command --------------------------------------------------------------------

@@ -49,8 +49,8 @@ from kedai.backoffice.orders.services import (
 from kedai.core.exceptions import ApplicationError
 from kedai.core.forms import is_reference
 from kedai.core.money import Money
-from kedai.invoicing.pdf import render_pdf
 from kedai.invoicing.selectors import document_get, document_list
+from kedai.invoicing.services import document_pdf_render
 from kedai.orders.models import Order, OrderStatus
 from kedai.orders.services import (
     TRANSITIONS,
@@ -648,5 +648,5 @@ def order_document(request: HttpRequest, number: str, document: str) -> HttpResp
         document) else None
     if found is None:
         raise Http404
-    return _file(render_pdf(found.data).content, "application/pdf",
+    return _file(document_pdf_render(found), "application/pdf",
                  f"{found.number}.pdf")

@@ -428,3 +428,68 @@ CLOSINGS = (
 )
 
 
+
+# Prices (whole ringgit, before options) of products whose family spans
+# very different things: a USB cable is not priced like a powerbank.
+NAME_PRICES: dict[str, tuple[int, int]] = {
+    # Phone accessories
+    "Sarung Telefon Batik": (25, 59), "Powerbank 10000mAh Songket": (69, 149),
+    "Kabel USB-C Anyaman": (15, 35), "Pemegang Telefon Kayu": (19, 45),
+    "Sarung Earbud": (15, 39),
+    # Sepak takraw and badminton
+    "Bola Takraw Sintetik": (25, 69), "Raket Badminton": (89, 459),
+    "Shuttlecock Bulu Angsa": (45, 109), "Jaring Badminton": (49, 139),
+    "Beg Raket": (59, 189),
+    # Décor
+    "Bantal Hiasan Songket": (39, 99), "Pelita Tembaga": (59, 229),
+    "Bingkai Khat": (49, 259), "Wau Bulan Hiasan": (89, 399),
+    "Tikar Mengkuang": (39, 159), "Pasu Seramik Batik": (49, 199),
+    "Cermin Ukiran Kayu": (129, 399),
+    # Woodcraft
+    "Ukiran Kayu Cengal": (190, 690), "Kotak Barang Kemas Kayu": (59, 189),
+    "Wau Kayu Mini": (25, 69), "Keris Hiasan": (190, 690),
+    "Congkak Kayu Jati": (89, 289), "Gasing Uri": (25, 79),
+    # Kitchen
+    "Periuk Tanah Liat": (39, 129), "Lesung Batu Granit": (49, 159),
+    "Kuali Besi": (59, 189), "Tudung Saji Mengkuang": (25, 69),
+    "Acuan Kuih Loyang": (15, 49), "Tingkat Tiffin": (39, 129),
+    "Pinggan Enamel": (15, 49), "Cawan Enamel": (12, 35), "Sudip Kayu Jati": (12, 35),
+    # Songket and weaving
+    "Kain Songket": (380, 1890), "Songket Tenun Tangan": (480, 1890),
+    "Sampin Songket": (180, 690), "Pua Kumbu": (290, 1290), "Tenun Pahang": (180, 590),
+    # Festive
+    "Pelita Raya Buluh": (15, 45), "Ketupat Anyaman Hiasan": (15, 45),
+    "Hamper Raya": (129, 399), "Lampu Lip Lap Ketupat": (19, 59),
+    "Set Sampul Duit Raya": (9, 25), "Tanglung Sutera Merah": (29, 129),
+    "Sampul Ang Pow Emas": (9, 25), "Hamper Tahun Baru Cina": (129, 399),
+    "Kuih Bangkit Tahun Baru": (19, 45), "Hiasan Bunga Plum": (39, 159),
+    "Set Stensil Kolam": (15, 39), "Pelita Diya Tanah Liat": (9, 35),
+    "Murukku Rangup": (12, 35), "Lampu Diya Tembaga": (39, 199),
+    "Set Serbuk Rangoli": (15, 45),
+    # Bags
+    "Dompet Batik": (29, 89), "Beg Tangan Songket": (129, 289),
+    # Toys
+    "Congkak Mini": (25, 69), "Puzzle Kayu Peta Malaysia": (35, 89),
+    "Gasing Pangkah": (15, 45), "Batu Seremban Set": (9, 25), "Wau Kertas": (9, 29),
+    "Sepak Raga Rotan Mini": (19, 49),
+    # Skincare and jamu
+    "Sabun Susu Kambing": (9, 25), "Sabun Serai Wangi": (9, 25),
+    "Serum Bunga Raya": (39, 129), "Krim Bengkoang": (19, 69), "Bedak Sejuk": (8, 19),
+    "Minyak Kelapa Dara": (15, 45), "Minyak Gamat Langkawi": (15, 59),
+    "Jamu Kunyit Asam": (15, 39), "Minyak Urut Halia": (12, 35),
+    "Madu Kelulut": (39, 159), "Air Misai Kucing": (12, 29), "Minyak Lintah": (15, 49),
+    # Tea
+    "Teh Cameron Highlands": (12, 39), "Teh Sabah Organik": (15, 45),
+    "Teh Tarik Pracampur": (12, 29), "Teh Halia": (9, 25), "Teh Serai": (9, 25),
+    # Books and stationery
+    "Buku Resepi Nyonya": (39, 129), "Panduan Batik Malaysia": (49, 129),
+    "Hikayat Hang Tuah Bergambar": (29, 89), "Buku Mewarna Wau": (12, 29),
+    "Pantun Warisan": (25, 59), "Kamus Dwibahasa Saku": (19, 45),
+    "Resepi Kuih Raya": (29, 69), "Buku Nota Batik A5": (12, 39),
+    "Set Pen Kaligrafi Jawi": (19, 59), "Kad Ucapan Hari Raya": (5, 19),
+    "Sampul Duit Raya": (5, 15), "Penanda Buku Songket": (5, 19),
+}
+# Words that tell two products of the same name and pattern apart, in the
+# way Malaysian shops name their lines.
+NAME_EDITIONS = ("Klasik", "Moden", "Warisan", "Istimewa", "Eksklusif", "Asli",
+                 "Harian", "Mewah", "Lestari", "Signature")

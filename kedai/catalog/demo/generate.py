@@ -17,6 +17,8 @@ from kedai.catalog.demo.data import (
     CLOSINGS,
     ENDINGS,
     INTROS,
+    NAME_EDITIONS,
+    NAME_PRICES,
     PALETTE,
     TAX_CLASSES,
     TREE,
@@ -121,6 +123,7 @@ def demo_products(*, count: int, seed: int) -> Iterator[DemoProduct]:
     cumulative = list(accumulate(leaf.weight for leaf in leaves))
     serials: dict[str, int] = {}
     slugs = _SlugAllocator()
+    namer = _NameAllocator()
     for number in range(1, count + 1):
         # The first round visits every category so that small shops have
         # something everywhere; after that, popular categories come up more.
@@ -130,7 +133,7 @@ def demo_products(*, count: int, seed: int) -> Iterator[DemoProduct]:
             leaf = leaves[bisect(cumulative, rng.random() * cumulative[-1])]
         kind = _pick_one(rng, leaf.kinds)
         serials[kind.code] = serial = serials.get(kind.code, 0) + 1
-        yield _product(rng, number, serial, leaf, kind, slugs)
+        yield _product(rng, number, serial, leaf, kind, slugs, namer)
 
 
 class _SlugAllocator:
@@ -151,22 +154,71 @@ class _SlugAllocator:
         return slug
 
 
+class _NameAllocator:
+    """Hands out product names no other demo product has.
+
+    The name first asked for (``Dodol Durian Original``) when free; else
+    the same product with the family's other qualifiers, then with an
+    edition word (``Dodol Durian Original Warisan``); once every
+    combination is taken, a model number (``… No. 2``). Uses no randomness,
+    so the rest of the generated shop does not depend on it.
+    """
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+        # Per name asked for: how far down its candidates are taken, and
+        # the last model number given.
+        self._cursor: dict[tuple[str, ...], int] = {}
+        self._next: dict[str, int] = {}
+
+    def __call__(self, base: str, qualifier: str, qualifiers: tuple[str, ...],
+                 suffix: str) -> str:
+        key = (base, qualifier, suffix, *qualifiers)
+        candidates = _name_candidates(base, qualifier, qualifiers, suffix)
+        for i in range(self._cursor.get(key, 0), len(candidates)):
+            if candidates[i] not in self._used:
+                self._cursor[key] = i + 1
+                self._used.add(candidates[i])
+                return candidates[i]
+        self._cursor[key] = len(candidates)
+        first = candidates[0]
+        n = self._next.get(first, 1)
+        while True:
+            n += 1
+            name = f"{first} No. {n}"
+            if name not in self._used:
+                self._next[first] = n
+                self._used.add(name)
+                return name
+
+
+@lru_cache(maxsize=4096)
+def _name_candidates(base: str, qualifier: str, qualifiers: tuple[str, ...],
+                     suffix: str) -> tuple[str, ...]:
+    start = qualifiers.index(qualifier) if qualifier in qualifiers else 0
+    ordered = list(dict.fromkeys(
+        [qualifier] + [qualifiers[(start + i) % len(qualifiers)]
+                       for i in range(1, len(qualifiers))]))
+    plain = [" ".join(p for p in (base, q, suffix) if p) for q in ordered]
+    editions = [" ".join(p for p in (base, q, edition, suffix) if p)
+                for edition in NAME_EDITIONS for q in ordered]
+    return tuple(dict.fromkeys(plain + editions))
+
+
 @lru_cache(maxsize=4096)
 def _slugify(name: str) -> str:
     return slugify(name)[:200] or "product"
 
 
 def _product(rng: random.Random, number: int, serial: int, leaf: Leaf,
-             kind: Kind, slugs: _SlugAllocator) -> DemoProduct:
-    name = _pick_one(rng, kind.names)
+             kind: Kind, slugs: _SlugAllocator, namer: _NameAllocator) -> DemoProduct:
+    product_name = _pick_one(rng, kind.names)
     qualifier = _pick_one(rng, kind.qualifiers)
-    if qualifier:
-        name = f"{name} {qualifier}"
     single = not kind.axes or rng.random() < kind.single
-    if single and kind.sizes_in_name:
-        name = f"{name} {_pick_one(rng, kind.sizes_in_name)}"
+    size = _pick_one(rng, kind.sizes_in_name) if single and kind.sizes_in_name else ""
+    name = namer(product_name, qualifier, kind.qualifiers, size)
 
-    base = _between(rng, *kind.price)
+    base = _between(rng, *NAME_PRICES.get(product_name, kind.price))
     if base >= 100:
         base = base - base % 10 + _pick_one(rng, (5, 9))
     ending = _pick_one(rng, ENDINGS)

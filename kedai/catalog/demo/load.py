@@ -20,7 +20,7 @@ from kedai.catalog.demo.generate import (
     demo_categories,
     demo_products,
 )
-from kedai.catalog.demo.pictures import demo_picture
+from kedai.catalog.demo.pictures import demo_picture, drawing_for, product_pictures
 from kedai.catalog.models import (
     Category,
     FrontPage,
@@ -51,8 +51,8 @@ def demo_shop_load(*, products: int = DEFAULT_PRODUCTS, seed: int = DEFAULT_SEED
     """Fill the catalogue with the demo shop generated from ``seed``.
 
     Creates the tax classes, the category tree, ``products`` products with
-    their variants (and, ``with_images``, one picture and thumbnail each, a
-    logo and a banner), and sets up the front page. Product summaries
+    their variants (and, ``with_images``, 2-4 drawn pictures with thumbnails
+    each, a logo and a banner), and sets up the front page. Product summaries
     (price, price_max, in_stock, thumbnail) are written directly and the
     search index is rebuilt once. Everything happens in one transaction.
 
@@ -77,13 +77,14 @@ def demo_shop_load(*, products: int = DEFAULT_PRODUCTS, seed: int = DEFAULT_SEED
     counts = {"variants": 0, "images": 0, "out_of_stock": 0, "products": 0}
     featured: list[int] = []
     featured_roots: set[str] = set()
+    shared_pictures: dict[tuple, list[tuple[str, str]]] = {}
     root_of = {c.slug: c.parent_slug or c.slug for c in demo_categories()}
     for batch in _chunks(demo_products(count=products, seed=seed), BATCH_SIZE):
         ids = _products_insert(batch, categories=categories, taxes=taxes)
         counts["products"] += len(ids)
         counts["variants"] += _variants_insert(batch, ids)
         if with_images:
-            counts["images"] += _pictures_create(batch, ids)
+            counts["images"] += _pictures_create(batch, ids, shared_pictures)
         for item, product_id in zip(batch, ids, strict=True):
             counts["out_of_stock"] += not item.in_stock
             root = root_of[item.category_slug]
@@ -255,17 +256,55 @@ def _rows_insert(model: type[Model], names: Sequence[str],
     return len(values)
 
 
-def _pictures_create(batch: Sequence[DemoProduct], ids: Sequence[int]) -> int:
-    products = []
+# Products up to this number get pictures of their own; further ones (large
+# generated catalogues) share the files of an earlier product that looks
+# the same, so `--products 100000` with pictures stays quick.
+OWN_PICTURES = DEFAULT_PRODUCTS
+
+
+def _picture_plan(item: DemoProduct) -> tuple[str, str, tuple[str, ...], int]:
+    """What ``item``'s pictures show: family code, colour, colour options
+    and how many views (2-4, by product number)."""
+    kind = item.variants[0].sku.split("-")[1]
+    colours: tuple[str, ...] = ()
+    if "Colour" in item.option_names:
+        at = item.option_names.index("Colour")
+        colours = tuple(dict.fromkeys(v.options[at] for v in item.variants))
+    return kind, item.colour, colours, 2 + item.number % 3
+
+
+def _pictures_create(batch: Sequence[DemoProduct], ids: Sequence[int],
+                     shared: dict[tuple, list[tuple[str, str]]]) -> int:
+    """2-4 drawn views per product (demo.pictures), stored like an upload
+    (file, then a thumbnail by the catalogue's own pipeline); the first
+    view is the product's listing thumbnail. ``shared`` maps what a picture
+    shows to files already stored, for products past OWN_PICTURES."""
+    products, reused = [], []
     for item, product_id in zip(batch, ids, strict=True):
-        image = ProductImage(product_id=product_id, alt_text=item.name, position=0)
-        picture = demo_picture(title=item.name, colour=item.colour,
-                               pattern=item.number)
-        image.image.save(f"{item.slug}.jpg", ContentFile(picture), save=True)
-        image = product_image_make_thumbnail(image=image)
-        products.append(Product(pk=product_id, thumbnail=image.thumbnail.name or ""))
-    Product.objects.bulk_update(products, ["thumbnail"])
-    return len(products)
+        kind, colour, colours, count = _picture_plan(item)
+        key = (drawing_for(name=item.name, kind=kind), colour, colours, count)
+        files = shared.get(key) if item.number > OWN_PICTURES else None
+        if files is None:
+            files = []
+            pictures = product_pictures(name=item.name, kind=kind, colour=colour,
+                                        options=colours, count=count, seed=item.number)
+            for position, picture in enumerate(pictures):
+                image = ProductImage(product_id=product_id, alt_text=item.name,
+                                     position=position)
+                suffix = f"-{position + 1}" if position else ""
+                image.image.save(f"{item.slug}{suffix}.jpg", ContentFile(picture),
+                                 save=True)
+                image = product_image_make_thumbnail(image=image)
+                files.append((image.image.name or "", image.thumbnail.name or ""))
+            shared.setdefault(key, files)
+        else:
+            reused += [ProductImage(product_id=product_id, alt_text=item.name,
+                                    position=position, image=name, thumbnail=thumb)
+                       for position, (name, thumb) in enumerate(files)]
+        products.append(Product(pk=product_id, thumbnail=files[0][1]))
+    ProductImage.objects.bulk_create(reused, batch_size=1000)
+    Product.objects.bulk_update(products, ["thumbnail"], batch_size=1000)
+    return sum(_picture_plan(item)[3] for item in batch)
 
 
 def _front_page_set(*, categories: dict[str, Category], featured: list[int],

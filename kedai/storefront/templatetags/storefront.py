@@ -3,6 +3,7 @@
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
@@ -78,6 +79,20 @@ def cart_badge(context):
     if mark:
         return mark_safe(mark)  # noqa: S308 - our own random HTML comment
     return mark_safe(cart_badge_for(getattr(request, "shopper_token", None)))  # noqa: S308 - built with format_html
+
+
+@register.simple_tag(takes_context=True)
+def language_switch_url(context, language):
+    """``{% language_switch_url 'ms' %}``: this page in ``language``,
+    keeping the cart token and the query (storefront.languages)."""
+    from kedai.storefront.languages import language_mark, language_switch_path
+
+    request = context.get("request")
+    if request is None:
+        return "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
+    if getattr(request, "layout_shared_render", False):
+        return language_mark(language)
+    return language_switch_path(request, language)
 
 
 @register.simple_tag(takes_context=True)
