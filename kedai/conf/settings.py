@@ -317,6 +317,9 @@ KEDAI_API_CORS_ORIGIN = env("KEDAI_API_CORS_ORIGIN", default="*")
 # Posts outbound webhooks from the outbox (kedai.notifications.delivery).
 KEDAI_WEBHOOK_SENDER = "kedai.api.webhooks.webhook_post"
 KEDAI_WEBHOOK_TIMEOUT = env.int("KEDAI_WEBHOOK_TIMEOUT", default=10)
+# Webhooks may go to loopback/private addresses (kedai.api.webhook_targets):
+# only for the demo's and the tests' sandbox receiver, never in production.
+KEDAI_WEBHOOK_ALLOW_PRIVATE = env.bool("KEDAI_WEBHOOK_ALLOW_PRIVATE", default=False)
 # The shop's public address, for links in emails (order pages, sign-in).
 KEDAI_SITE_URL = env("KEDAI_SITE_URL", default="http://127.0.0.1:8000")
 # Product search ("default" is the one used), shaped like STORAGES. The
