@@ -319,6 +319,9 @@ KEDAI_WEBHOOK_SENDER = "kedai.api.webhooks.webhook_post"
 KEDAI_WEBHOOK_TIMEOUT = env.int("KEDAI_WEBHOOK_TIMEOUT", default=10)
 # Webhooks may go to loopback/private addresses (kedai.api.webhook_targets):
 # only for the demo's and the tests' sandbox receiver, never in production.
+# How long an Idempotency-Key's first answer is kept (purge_idempotency).
+KEDAI_IDEMPOTENCY_RETENTION_HOURS = env.int("KEDAI_IDEMPOTENCY_RETENTION_HOURS",
+                                            default=24)
 KEDAI_WEBHOOK_ALLOW_PRIVATE = env.bool("KEDAI_WEBHOOK_ALLOW_PRIVATE", default=False)
 # The shop's public address, for links in emails (order pages, sign-in).
 KEDAI_SITE_URL = env("KEDAI_SITE_URL", default="http://127.0.0.1:8000")
@@ -514,6 +517,7 @@ KEDAI_SCHEDULE = {
     "low_stock_digest": 900,     # sends at most one digest a day
     "purge_checkouts": 3600,
     "purge_carts": 3600,
+    "purge_idempotency": 3600,
     **env.dict("KEDAI_SCHEDULE", cast={"value": int}, default={}),
 }
 # /metrics answers a "Authorization: Bearer <token>" header with this token,
