@@ -150,11 +150,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     require_extra("psycopg", extra="postgres", needed_for="A PostgreSQL DATABASE_URL")
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Keep each thread's connection for a minute instead of opening one per
+# request (for SQLite that is a file open and three PRAGMAs; for PostgreSQL
+# a TCP connection and a backend): most of what a cached page costs
+# (bench/README.md). The health check reopens one the server closed.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS",
+                                                      default=True)
 # A read replica for catalogue reads (kedai.core.db_router; docs/capacity.md).
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     # Tests read the replica alias from the test database itself.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["kedai.core.db_router.CatalogueReplicaRouter"]
