@@ -14,10 +14,14 @@ TABLES = ("catalog_product", "catalog_variant", "catalog_product_search")
 
 
 def _indexes() -> set[tuple[str, str]]:
+    """Every index and constraint of the loaded tables, as SQL."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname, indexdef FROM pg_indexes "
                        "WHERE tablename = ANY(%s)", [list(TABLES)])
-        return set(cursor.fetchall())
+        found = set(cursor.fetchall())
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                       "WHERE conrelid::regclass::text = ANY(%s)", [list(TABLES)])
+        return found | set(cursor.fetchall())
 
 
 def test_the_same_shop_whichever_path(monkeypatch):
@@ -43,6 +47,7 @@ def test_the_same_shop_whichever_path(monkeypatch):
     hits = product_listing(ListingParams(text=word))
     assert product.pk in [p.pk for p in hits.products] or hits.total >= 24
     if postgres:
+        assert len(before) > 20
         assert _indexes() == before
         # The sequence moved past the reserved ids: a new product inserts.
         made = Product.objects.create(name="After", slug="after-the-seed",

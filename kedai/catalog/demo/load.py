@@ -110,15 +110,27 @@ def demo_shop_load(*, products: int = DEFAULT_PRODUCTS, seed: int = DEFAULT_SEED
 BULK_INDEXES_FROM = 20_000
 
 
+def _bulk_tables() -> list[str]:
+    from kedai.catalog.search import postgres as pg_search
+
+    tables = [Product._meta.db_table, Variant._meta.db_table]
+    if isinstance(get_search_backend(), pg_search.PostgresSearchBackend):
+        tables.append(pg_search.TABLE)  # its GIN index, built once
+    return tables
+
+
 def _bulk_indexes(products: int) -> AbstractContextManager[object]:
     if pg_bulk.is_postgresql() and products >= BULK_INDEXES_FROM:
-        from kedai.catalog.search import postgres as pg_search
-
-        tables = [Product._meta.db_table, Variant._meta.db_table]
-        if isinstance(get_search_backend(), pg_search.PostgresSearchBackend):
-            tables.append(pg_search.TABLE)  # its GIN index, built once
-        return pg_bulk.secondary_indexes_dropped(tables)
+        return pg_bulk.secondary_indexes_dropped(_bulk_tables())
     return nullcontext()
+
+
+def demo_shop_vacuum(*, products: int) -> None:
+    """After a big load on PostgreSQL (outside its transaction): VACUUM the
+    catalogue tables, so counts and listings can use index-only scans at
+    once instead of after autovacuum gets round to millions of new rows."""
+    if pg_bulk.is_postgresql() and products >= BULK_INDEXES_FROM:
+        pg_bulk.tables_vacuum(_bulk_tables())
 
 
 def _chunks(items: Iterable[DemoProduct], size: int) -> Iterator[list[DemoProduct]]:
