@@ -155,6 +155,11 @@ def target_resolve(url: str, *, allow_private: bool | None = None) -> Target:
             except ValueError as exc:
                 raise WebhookTargetRefused(_("The host resolves to an unusable "
                                              "address.")) from exc
+            if not address_is_public(ip) and address == host:
+                raise WebhookTargetRefused(
+                    _("%(address)s is an internal or reserved address; webhooks "
+                      "go only to public Internet addresses.")
+                    % {"address": address})
             if not address_is_public(ip):
                 raise WebhookTargetRefused(
                     _("%(host)s resolves to %(address)s, an internal or reserved "
