@@ -75,17 +75,19 @@ def log(message: str) -> None:
 
 @dataclass
 class Site:
-    """A scratch Kedai install: one SQLite file in a scratch var dir."""
+    """A scratch Kedai install: one SQLite file in a scratch var dir, or
+    the PostgreSQL database ``database_url`` (``--database-url``)."""
 
     var_dir: Path
     db: Path
+    database_url: str = ""
 
     def env(self, settings: str = "kedai.conf.settings") -> dict[str, str]:
         env = dict(os.environ)
         for name in ("DATABASE_URL", "MEDIA_ROOT", "SECRET_KEY"):
             env.pop(name, None)
         env.update({
-            "DATABASE_URL": f"sqlite:///{self.db}",
+            "DATABASE_URL": self.database_url or f"sqlite:///{self.db}",
             "KEDAI_VAR_DIR": str(self.var_dir),
             "ALLOWED_HOSTS": "127.0.0.1",
             "DEBUG": "false",
@@ -115,6 +117,12 @@ class Site:
                     "--no-images", *extra)
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        if self.database_url:
+            import psycopg  # the postgres extra
+
+            url = self.database_url.replace("postgres://", "postgresql://", 1)
+            with psycopg.connect(url) as db:
+                return db.execute(sql.replace("?", "%s"), params).fetchall()
         with contextlib.closing(sqlite3.connect(f"file:{self.db}?mode=ro",
                                                 uri=True)) as db:
             return db.execute(sql, params).fetchall()
@@ -146,10 +154,12 @@ def pick_targets(site: Site) -> dict:
     (category,) = site.query("SELECT slug FROM catalog_category WHERE id = ?",
                              (root_id,))[0]
     product_rows = site.query("""
-        SELECT p.slug, (SELECT count(*) FROM catalog_variant v
-                        WHERE v.product_id = p.id AND v.is_active) AS n
-        FROM catalog_product p WHERE p.is_active AND p.in_stock
-        AND p.price IS NOT NULL AND n >= 3 ORDER BY p.id LIMIT 1""")
+        SELECT slug, n FROM (
+            SELECT p.id, p.slug, (SELECT count(*) FROM catalog_variant v
+                                  WHERE v.product_id = p.id AND v.is_active) AS n
+            FROM catalog_product p WHERE p.is_active AND p.in_stock
+            AND p.price IS NOT NULL) AS t
+        WHERE n >= 3 ORDER BY id LIMIT 1""")
     if not product_rows:
         product_rows = site.query("""SELECT slug, 1 FROM catalog_product
             WHERE is_active AND in_stock ORDER BY id LIMIT 1""")
@@ -434,7 +444,7 @@ def _medians(rounds: list[list[Measure]]) -> list[Measure]:
 
 
 def phase_pages(args, wrk: Wrk, workdir: Path) -> dict:
-    site = Site(workdir, workdir / "bench.sqlite3")
+    site = Site(workdir, workdir / "bench.sqlite3", args.database_url)
     site.build(args.products, args.seed, collectstatic=True)
     targets = pick_targets(site)
     log(f"category /c/{targets['category']}/ ({targets['category_products']} "
@@ -668,7 +678,9 @@ def report(args, facts: dict, pages: dict, search: dict | None,
         "",
         f"Server: `gunicorn kedai.conf.wsgi {' '.join(GUNICORN_OPTIONS)}`, "
         "production settings (DEBUG off) plus `/__ceiling__/` "
-        "(bench/settings_bench.py), SQLite. Load: "
+        "(bench/settings_bench.py), "
+        + ("PostgreSQL (`--database-url`)" if args.database_url else "SQLite")
+        + ". Load: "
         f"`wrk -t{args.threads} -c{args.connections} -d{args.duration}s` after "
         f"a {args.warmup}s warm-up per page.",
     ]
@@ -783,6 +795,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="keep the scratch directory (databases, logs)")
     parser.add_argument("--check", action="store_true",
                         help="exit 1 when a target is missed")
+    parser.add_argument("--database-url", default="", metavar="URL",
+                        help="phase 1 on this PostgreSQL database (emptied of "
+                        "its catalogue) instead of a scratch SQLite file; "
+                        "with CACHE_URL=redis://… for the Redis cache")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.md",
                         help="report file (default bench/results/latest.md)")
     return parser.parse_args(argv)

@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -92,3 +93,13 @@ def idempotent(request, *, scope: str,
         status_code=response.status_code, response_body=response.content,
         content_type=response["Content-Type"])
     return response
+
+
+def idempotency_purge(*, now=None) -> int:
+    """Delete records older than KEDAI_IDEMPOTENCY_RETENTION_HOURS (a retry
+    after that is a new request, as with Stripe's 24 hours); how many."""
+    cutoff = (now or timezone.now()) - timedelta(
+        hours=settings.KEDAI_IDEMPOTENCY_RETENTION_HOURS)
+    deleted, _by_model = IdempotencyRecord.objects.filter(
+        created_at__lt=cutoff).delete()
+    return deleted

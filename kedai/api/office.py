@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kedai.api import webhooks
+from kedai.api import webhook_targets, webhooks
 from kedai.api.keys import api_key_create, api_key_revoke
 from kedai.api.models import AREAS, ApiKey, WebhookEndpoint, WebhookEvent
 from kedai.backoffice.access import office_view
@@ -34,6 +34,14 @@ class EndpointForm(forms.Form):
     events = forms.MultipleChoiceField(label=gettext_lazy("Events"),
                                        widget=forms.CheckboxSelectMultiple,
                                        choices=WebhookEvent.choices)
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            webhook_targets.target_check(url)
+        except webhook_targets.WebhookTargetRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return url
 
 
 def _page(request, *, key_form=None, endpoint_form=None, new_secret="",
@@ -82,8 +90,12 @@ def endpoint_create(request):
     form = EndpointForm(request.POST)
     if not form.is_valid():
         return _page(request, endpoint_form=form, status=422)
-    endpoint = webhooks.endpoint_create(url=form.cleaned_data["url"],
-                                        events=form.cleaned_data["events"])
+    try:
+        endpoint = webhooks.endpoint_create(url=form.cleaned_data["url"],
+                                            events=form.cleaned_data["events"])
+    except webhook_targets.WebhookTargetRefused as exc:  # DNS changed meanwhile
+        form.add_error("url", str(exc))
+        return _page(request, endpoint_form=form, status=422)
     return _page(request, new_secret=endpoint.secret)
 
 

@@ -1,9 +1,12 @@
-"""Storefront API: checkout (details, delivery, review, place), payment
-start and order status — each reached by its own token, like the pages.
+"""Storefront API: checkout (sign-in, details, delivery, review, place),
+payment start and order status — each reached by its own token, like the
+pages.
 
 Validation and rules are the domain's: addresses through
-``address_clean``, prices and placing through kedai.checkout.services,
-payments through kedai.payments.services.
+``address_clean``, e-invoice details through ``einvoice_clean``, prices and
+placing through kedai.checkout.services, payments through
+kedai.payments.services; a returning customer signs in through the same
+throttled service as the checkout page (kedai.storefront.signin).
 """
 
 from decimal import Decimal
@@ -21,12 +24,17 @@ from kedai.checkout.exceptions import CheckoutError, TotalChanged
 from kedai.checkout.models import Checkout
 from kedai.core.money import Money
 from kedai.customers.addressing import address_clean, normalise_email
+from kedai.customers.einvoice import ID_TYPES, einvoice_clean
+from kedai.customers.models import Address
+from kedai.customers.services import address_as_postal
 from kedai.orders import selectors as order_selectors
 from kedai.orders.models import Order
 from kedai.payments import services as payment_services
 from kedai.payments.exceptions import PaymentError
 from kedai.payments.selectors import payment_context
 from kedai.shipping.selectors import tracking_links
+from kedai.storefront.checkout_forms import SignInForm
+from kedai.storefront.signin import password_sign_in
 
 router = Router(tags=["storefront: checkout and orders"])
 
@@ -40,13 +48,49 @@ class AddressIn(Schema):
     state: str = Field(..., max_length=3, description="State code, e.g. SGR.")
 
 
+class EinvoiceIn(Schema):
+    tin: str = Field(..., max_length=20, description="LHDN TIN, e.g. C2584563200.")
+    id_type: str = Field(..., max_length=10, description=" / ".join(
+        code for code, _label in ID_TYPES))
+    id_number: str = Field(..., max_length=30)
+    sst_number: str = Field("", max_length=20,
+                            description="Empty when not SST-registered.")
+
+
 class DetailsIn(Schema):
-    email: str = Field(..., max_length=254)
+    email: str = Field(..., max_length=254,
+                       description="Ignored when signed in: the account's email.")
     name: str = Field(..., max_length=200)
     phone: str = Field(..., max_length=40)
     shipping: AddressIn
     billing: AddressIn | None = Field(None, description="Omit: same as shipping.")
     marketing_consent: bool = False
+    einvoice: EinvoiceIn | None = Field(
+        None, description="The buyer's e-invoice details (MyInvois); omit for "
+        "none (the consolidated B2C e-invoice covers the order).")
+
+
+class EinvoiceOut(Schema):
+    tin: str
+    id_type: str
+    id_number: str
+    sst_number: str
+
+
+class CustomerOut(Schema):
+    number: str
+    name: str
+    email: str
+
+
+class SignInIn(Schema):
+    identifier: str = Field(..., max_length=254,
+                            description="Customer ID (C-000123) or email.")
+    password: str = Field(..., max_length=128)
+
+
+class SavedAddressOut(AddressIn):
+    id: int
 
 
 class AddressOut(Schema):
@@ -68,6 +112,15 @@ class CheckoutOut(Schema):
     shipping_method: str
     payment_method: str
     order_token: str | None
+    customer: CustomerOut | None = None
+    einvoice: EinvoiceOut | None = None
+
+
+class SignedInOut(Schema):
+    checkout_token: str = Field(..., description="The checkout's new token: "
+                                "the old one stops working.")
+    checkout: CheckoutOut
+    saved_addresses: list[SavedAddressOut]
 
 
 class PaymentMethodOut(Schema):
@@ -181,7 +234,25 @@ def _checkout_out(checkout: Checkout) -> CheckoutOut:
         billing=_address_out(checkout.billing),
         shipping_method=checkout.shipping_method,
         payment_method=checkout.payment_method,
-        order_token=services.checkout_order_token(checkout) if done else None)
+        order_token=services.checkout_order_token(checkout) if done else None,
+        customer=(CustomerOut(number=checkout.customer.number,
+                              name=checkout.customer.name,
+                              email=checkout.customer.email)
+                  if checkout.customer is not None else None),
+        einvoice=(EinvoiceOut(**checkout.buyer_einvoice)
+                  if checkout.buyer_einvoice else None))
+
+
+def _saved_addresses(checkout: Checkout) -> list[SavedAddressOut]:
+    if checkout.customer is None:
+        return []
+    out = []
+    for saved in Address.objects.filter(customer=checkout.customer):
+        postal = address_as_postal(saved)
+        out.append(SavedAddressOut(id=saved.pk, name=postal.name, line1=postal.line1,
+                                   line2=postal.line2, city=postal.city,
+                                   postcode=postal.postcode, state=postal.state_code))
+    return out
 
 
 def _clean_address(prefix: str, data: AddressIn, *, name: str, phone: str):
@@ -202,6 +273,52 @@ def checkout_detail(request, token: str):
     return _checkout_out(_checkout(token))
 
 
+@router.post("/checkouts/{token}/sign-in",
+             response={200: SignedInOut, ERRORS: ProblemOut},
+             summary="A returning customer signs in (customer ID or email, "
+             "and password)")
+def checkout_sign_in(request, token: str, payload: SignInIn):
+    """The checkout page's password sign-in: throttled per client and per
+    account (429), the same answer for an unknown customer and a wrong
+    password. The checkout gets a new token; its saved addresses are
+    listed (send one as ``shipping`` in the details)."""
+    checkout = _open(token)
+    form = SignInForm({"identifier": payload.identifier,
+                       "password": payload.password})
+    customer, status = password_sign_in(request, form)
+    if customer is None:
+        messages = [str(m) for m in form.non_field_errors()] or [
+            f"{field}: {m}" for field, errs in form.errors.items() for m in errs]
+        raise Problem(status, " ".join(messages) or "Sign-in failed.",
+                      code="rate_limited" if status == 429 else "sign_in_failed",
+                      headers={"Retry-After": "900"} if status == 429 else None)
+    new_token = services.checkout_sign_in(checkout=checkout, customer=customer)
+    return SignedInOut(checkout_token=new_token, checkout=_checkout_out(checkout),
+                       saved_addresses=_saved_addresses(checkout))
+
+
+@router.get("/checkouts/{token}/saved-addresses",
+            response={200: list[SavedAddressOut], ERRORS: ProblemOut},
+            summary="A signed-in customer's saved addresses (empty for a guest)")
+def checkout_saved_addresses(request, token: str):
+    return _saved_addresses(_open(token))
+
+
+def _clean_einvoice(data: EinvoiceIn | None) -> dict | None:
+    if data is None:
+        return None
+    try:
+        return einvoice_clean(tin=data.tin, id_type=data.id_type,
+                              id_number=data.id_number,
+                              sst_number=data.sst_number).as_dict()
+    except ValidationError as exc:
+        raise Problem(422, "The e-invoice details are not valid; see errors.",
+                      code="einvoice",
+                      errors=[{"field": f"einvoice.{field}", "message": str(m)}
+                              for field, messages in exc.message_dict.items()
+                              for m in messages]) from None
+
+
 @router.put("/checkouts/{token}/details",
             response={200: CheckoutOut, ERRORS: ProblemOut},
             summary="Contact details and addresses")
@@ -217,10 +334,11 @@ def checkout_details(request, token: str, payload: DetailsIn):
                               phone=payload.phone)
     billing = (shipping if payload.billing is None else _clean_address(
         "billing", payload.billing, name=payload.name, phone=payload.phone))
+    einvoice = _clean_einvoice(payload.einvoice)
     services.checkout_set_details(
         checkout=checkout, email=email, name=shipping.name, phone=shipping.phone,
         shipping=shipping, billing=billing,
-        marketing_consent=payload.marketing_consent)
+        marketing_consent=payload.marketing_consent, buyer_einvoice=einvoice)
     return _checkout_out(checkout)
 
 

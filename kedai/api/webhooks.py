@@ -23,14 +23,14 @@ import hmac
 import json
 import secrets
 import time
-import urllib.error
-import urllib.request
 import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch
 
+from kedai.api import webhook_targets
 from kedai.api.models import WebhookEndpoint, WebhookEvent
 from kedai.notifications.models import DeliveryAttempt, Message
 from kedai.notifications.services import WEBHOOK_KIND, message_resend, webhook_queue
@@ -42,7 +42,10 @@ _ENDPOINT_PREFIX = "webhook:"
 
 def endpoint_create(*, url: str, events: list[str]) -> WebhookEndpoint:
     """Register ``url`` for ``events``; its secret is made here (shown once
-    in the back office, needed to verify signatures)."""
+    in the back office, needed to verify signatures). A URL that may not
+    receive webhooks (kedai.api.webhook_targets) raises
+    WebhookTargetRefused, a ValueError."""
+    webhook_targets.target_check(url)
     unknown = set(events) - set(WebhookEvent.values)
     if unknown or not events:
         raise ValueError(f"Unknown webhook events: {sorted(unknown)}")
@@ -100,7 +103,8 @@ def signature_verify(*, secret: str, header: str, body: bytes,
 def webhook_post(message: Message) -> int:
     """POST one outbox webhook, signed now; return the HTTP status.
 
-    Network errors raise (the outbox retries). An endpoint removed since
+    Network errors and a host that now resolves to an internal address
+    raise (the outbox retries and shows why). An endpoint removed since
     the event answers 410 without a request (retried until the outbox
     gives up, so the owner sees it failed).
     """
@@ -110,20 +114,16 @@ def webhook_post(message: Message) -> int:
     if endpoint is None:
         return 410
     body = message.body_text.encode()
-    request = urllib.request.Request(  # noqa: S310 - the owner's https/http URL
-        endpoint.url, data=body, method="POST", headers={
+    # Checked again now (DNS may have changed since registration) and sent
+    # to the checked address; redirects are not followed.
+    return webhook_targets.post(endpoint.url, body=body, timeout=float(
+        settings.KEDAI_WEBHOOK_TIMEOUT), headers={
             "Content-Type": "application/json",
             "User-Agent": "Kedai-Webhooks/1",
             "Kedai-Event": message.subject,
             "Kedai-Delivery": str(message.pk),
             SIGNATURE_HEADER: signature_header(endpoint.secret, body),
         })
-    try:
-        with urllib.request.urlopen(  # noqa: S310
-                request, timeout=settings.KEDAI_WEBHOOK_TIMEOUT) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
 
 
 def delivery_list(*, limit: int = 50) -> list[Message]:
@@ -166,16 +166,26 @@ def order_placed(order) -> None:
                       reference=order.number)
     if WebhookEvent.STOCK_LOW not in wanted:
         return  # the order's lines are not read for nobody
-    threshold = settings.KEDAI_LOW_STOCK_THRESHOLD
+    default = settings.KEDAI_LOW_STOCK_THRESHOLD
     # The lines' variants are read after the decrement, in the same
-    # transaction: stock is what this order left.
-    for line in order.lines.select_related("variant"):
+    # transaction: stock is what this order left. Each variant's own
+    # threshold (kedai.reports' StockAlert) wins over the shop's.
+    for line in order.lines.select_related("variant", "variant__stock_alert"):
         variant = line.variant
-        if variant is not None and (
-                variant.stock <= threshold < variant.stock + line.quantity):
+        if variant is None:
+            continue
+        threshold = _variant_threshold(variant, default)
+        if variant.stock <= threshold < variant.stock + line.quantity:
             webhook_event(event=WebhookEvent.STOCK_LOW, reference=variant.sku,
                           data={"sku": variant.sku, "stock": variant.stock,
                                 "threshold": threshold})
+
+
+def _variant_threshold(variant, default: int) -> int:
+    try:
+        return int(variant.stock_alert.threshold)
+    except ObjectDoesNotExist:  # no StockAlert row: the shop-wide number
+        return default
 
 
 def order_status_changed(order, status: str) -> None:

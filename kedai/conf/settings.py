@@ -154,11 +154,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     require_extra("psycopg", extra="postgres", needed_for="A PostgreSQL DATABASE_URL")
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Keep each thread's connection for a minute instead of opening one per
+# request (for SQLite that is a file open and three PRAGMAs; for PostgreSQL
+# a TCP connection and a backend): most of what a cached page costs
+# (bench/README.md). The health check reopens one the server closed.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS",
+                                                      default=True)
 # A read replica for catalogue reads (kedai.core.db_router; docs/capacity.md).
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     # Tests read the replica alias from the test database itself.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["kedai.core.db_router.CatalogueReplicaRouter"]
@@ -323,6 +330,12 @@ KEDAI_API_CORS_ORIGIN = env("KEDAI_API_CORS_ORIGIN", default="*")
 # Posts outbound webhooks from the outbox (kedai.notifications.delivery).
 KEDAI_WEBHOOK_SENDER = "kedai.api.webhooks.webhook_post"
 KEDAI_WEBHOOK_TIMEOUT = env.int("KEDAI_WEBHOOK_TIMEOUT", default=10)
+# Webhooks may go to loopback/private addresses (kedai.api.webhook_targets):
+# only for the demo's and the tests' sandbox receiver, never in production.
+# How long an Idempotency-Key's first answer is kept (purge_idempotency).
+KEDAI_IDEMPOTENCY_RETENTION_HOURS = env.int("KEDAI_IDEMPOTENCY_RETENTION_HOURS",
+                                            default=24)
+KEDAI_WEBHOOK_ALLOW_PRIVATE = env.bool("KEDAI_WEBHOOK_ALLOW_PRIVATE", default=False)
 # The shop's public address, for links in emails (order pages, sign-in).
 KEDAI_SITE_URL = env("KEDAI_SITE_URL", default="http://127.0.0.1:8000")
 # Product search ("default" is the one used), shaped like STORAGES. The
@@ -517,6 +530,7 @@ KEDAI_SCHEDULE = {
     "low_stock_digest": 900,     # sends at most one digest a day
     "purge_checkouts": 3600,
     "purge_carts": 3600,
+    "purge_idempotency": 3600,
     **env.dict("KEDAI_SCHEDULE", cast={"value": int}, default={}),
 }
 # /metrics answers a "Authorization: Bearer <token>" header with this token,

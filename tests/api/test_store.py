@@ -261,3 +261,32 @@ def test_nul_characters_are_refused_before_any_query(client, shop, make_key, whe
     assert answer.status_code == 422
     assert answer["Content-Type"].startswith("application/problem+json")
     assert Variant.objects.get(sku="KOPI-1").stock != 4
+
+
+def test_old_idempotency_records_are_purged(client, shop, settings):
+    """After KEDAI_IDEMPOTENCY_RETENTION_HOURS a key is forgotten: the
+    command (a scheduler job) deletes old records and keeps recent ones."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from kedai.api.models import IdempotencyRecord
+
+    assert "purge_idempotency" in settings.KEDAI_SCHEDULE
+    settings.KEDAI_IDEMPOTENCY_RETENTION_HOURS = 24
+    kopi = Variant.objects.get(sku="KOPI-1")
+    for key in ("old", "new"):
+        post(client, f"{BASE}/carts", {"variant_id": kopi.pk},
+             HTTP_IDEMPOTENCY_KEY=key)
+    IdempotencyRecord.objects.filter(key="old").update(
+        created_at=timezone.now() - timedelta(hours=25))
+    call_command("purge_idempotency", verbosity=0)
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+    # The forgotten key now makes a new cart; the kept one still replays.
+    again = post(client, f"{BASE}/carts", {"variant_id": kopi.pk},
+                 HTTP_IDEMPOTENCY_KEY="new")
+    assert again["Idempotent-Replayed"] == "true"
+    fresh = post(client, f"{BASE}/carts", {"variant_id": kopi.pk},
+                 HTTP_IDEMPOTENCY_KEY="old")
+    assert fresh.status_code == 201 and "Idempotent-Replayed" not in fresh

@@ -143,3 +143,26 @@ def test_owner_manages_keys_and_webhooks_in_the_back_office(owner_client, shop,
 
 def test_staff_cannot_manage_keys(staff_client):
     assert staff_client.get("/office/api/").status_code == 403
+
+
+@pytest.mark.parametrize(("shop_wide", "own", "sent"), [
+    (5, 9, [9]),      # the variant's own threshold is crossed (9 left)
+    (9, None, [9]),   # no own threshold: the shop's
+    (9, 2, []),       # its own threshold (2) wins over the shop's (9)
+    (5, None, []),
+])
+def test_stock_low_uses_each_variants_own_threshold(client, shop, settings,
+                                                    shop_wide, own, sent):
+    from kedai.catalog.models import Variant
+    from kedai.reports.services import stock_alert_set
+    from tests.api.conftest import place_order
+
+    settings.KEDAI_LOW_STOCK_THRESHOLD = shop_wide
+    stock_alert_set(variant=Variant.objects.get(sku="KOPI-1"), threshold=own)
+    webhooks.endpoint_create(url="http://127.0.0.1:9/hook", events=["stock.low"])
+    place_order(client, shop)  # one of the 10 Kopi Tenom: 9 left
+    bodies = [json.loads(m.body_text) for m in Message.objects.filter(
+        kind="webhook", subject="stock.low")]
+    assert [b["data"]["threshold"] for b in bodies] == sent
+    assert all(b["data"] == {"sku": "KOPI-1", "stock": 9, "threshold": sent[0]}
+               for b in bodies)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, cast
 
 from django.core.files.base import ContentFile
@@ -11,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Field, ForeignObjectRel, Model, Q
 from django.utils import timezone
 
+from kedai.catalog.demo import pg_bulk
 from kedai.catalog.demo.data import FEATURED_CATEGORIES, FEATURED_PRODUCTS, TAX_CLASSES
 from kedai.catalog.demo.generate import (
     DEFAULT_PRODUCTS,
@@ -79,28 +81,57 @@ def demo_shop_load(*, products: int = DEFAULT_PRODUCTS, seed: int = DEFAULT_SEED
     featured_roots: set[str] = set()
     shared_pictures: dict[tuple, list[tuple[str, str]]] = {}
     root_of = {c.slug: c.parent_slug or c.slug for c in demo_categories()}
-    for batch in _chunks(demo_products(count=products, seed=seed), BATCH_SIZE):
-        ids = _products_insert(batch, categories=categories, taxes=taxes)
-        counts["products"] += len(ids)
-        counts["variants"] += _variants_insert(batch, ids)
-        if with_images:
-            counts["images"] += _pictures_create(batch, ids, shared_pictures)
-        for item, product_id in zip(batch, ids, strict=True):
-            counts["out_of_stock"] += not item.in_stock
-            root = root_of[item.category_slug]
-            if (len(featured) < FEATURED_PRODUCTS and item.in_stock
-                    and root not in featured_roots):
-                featured.append(product_id)
-                featured_roots.add(root)
+    with _bulk_indexes(products):
+        for batch in _chunks(demo_products(count=products, seed=seed), BATCH_SIZE):
+            ids = _products_insert(batch, categories=categories, taxes=taxes)
+            counts["products"] += len(ids)
+            counts["variants"] += _variants_insert(batch, ids)
+            if with_images:
+                counts["images"] += _pictures_create(batch, ids, shared_pictures)
+            for item, product_id in zip(batch, ids, strict=True):
+                counts["out_of_stock"] += not item.in_stock
+                root = root_of[item.category_slug]
+                if (len(featured) < FEATURED_PRODUCTS and item.in_stock
+                        and root not in featured_roots):
+                    featured.append(product_id)
+                    featured_roots.add(root)
+        get_search_backend().rebuild()
     _front_page_set(categories=categories, featured=featured,
                     with_images=with_images)
-    get_search_backend().rebuild()
     catalog_changed()
     return DemoSummary(
         seed=seed, categories=len(categories), products=counts["products"],
         variants=counts["variants"], images=counts["images"],
         out_of_stock=counts["out_of_stock"], featured_products=tuple(featured),
     )
+
+
+# From this many products up, PostgreSQL drops the catalogue's secondary
+# indexes (and the search index's) for the load and builds them once after.
+BULK_INDEXES_FROM = 20_000
+
+
+def _bulk_tables() -> list[str]:
+    from kedai.catalog.search import postgres as pg_search
+
+    tables = [Product._meta.db_table, Variant._meta.db_table]
+    if isinstance(get_search_backend(), pg_search.PostgresSearchBackend):
+        tables.append(pg_search.TABLE)  # its GIN index, built once
+    return tables
+
+
+def _bulk_indexes(products: int) -> AbstractContextManager[object]:
+    if pg_bulk.is_postgresql() and products >= BULK_INDEXES_FROM:
+        return pg_bulk.secondary_indexes_dropped(_bulk_tables())
+    return nullcontext()
+
+
+def demo_shop_vacuum(*, products: int) -> None:
+    """After a big load on PostgreSQL (outside its transaction): VACUUM the
+    catalogue tables, so counts and listings can use index-only scans at
+    once instead of after autovacuum gets round to millions of new rows."""
+    if pg_bulk.is_postgresql() and products >= BULK_INDEXES_FROM:
+        pg_bulk.tables_vacuum(_bulk_tables())
 
 
 def _chunks(items: Iterable[DemoProduct], size: int) -> Iterator[list[DemoProduct]]:
@@ -203,6 +234,9 @@ def _categories_upsert(*, with_images: bool) -> dict[str, Category]:
 def _products_insert(batch: Sequence[DemoProduct], *, categories: dict[str, Category],
                      taxes: dict[str, int]) -> list[int]:
     """Insert a batch of products; return their ids in batch order."""
+    reserved: list[int] = []
+    if pg_bulk.is_postgresql():  # ids known before the COPY: no read-back
+        reserved = pg_bulk.ids_reserve(Product._meta.db_table, len(batch))
     _rows_insert(Product, (
         "name", "slug", "category_id", "description", "tax_class_id", "is_active",
         "option1_name", "option2_name", "option3_name",
@@ -213,7 +247,9 @@ def _products_insert(batch: Sequence[DemoProduct], *, categories: dict[str, Cate
          taxes[item.tax_code], True, *item.option_names, item.price,
          item.price_max, item.in_stock, "")
         for item in batch
-    ))
+    ), ids=reserved)
+    if reserved:
+        return reserved
     ids = dict(Product.objects.filter(slug__in=[item.slug for item in batch])
                .values_list("slug", "pk"))
     return [ids[item.slug] for item in batch]
@@ -233,19 +269,31 @@ def _variants_insert(batch: Sequence[DemoProduct], ids: Sequence[int]) -> int:
 
 
 def _rows_insert(model: type[Model], names: Sequence[str],
-                 rows: Iterable[Sequence[object]]) -> int:
+                 rows: Iterable[Sequence[object]], *,
+                 ids: Sequence[int] = ()) -> int:
     """INSERT ``rows`` (values for the fields ``names``) with one executemany.
 
     bulk_create spends most of its time preparing each value through its
     field; at 100,000 products that alone takes minutes. The values here are
     already what both drivers accept (str, int, bool, Decimal, None), so
     they go to the driver as they are. created_at/updated_at get "now".
+    On PostgreSQL the rows are streamed with COPY instead (pg_bulk), with
+    ``ids`` (one per row) as their primary keys when given.
     """
     opts = model._meta
     qn = connection.ops.quote_name
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     columns = [cast(str, cast(Field, opts.get_field(n)).column) for n in names]
     columns += ["created_at", "updated_at"]
+    if pg_bulk.is_postgresql():
+        now_value = timezone.now()
+        if ids:
+            return pg_bulk.rows_copy(
+                qn(opts.db_table), [qn("id"), *(qn(c) for c in columns)],
+                ((pk, *row, now_value, now_value)
+                 for pk, row in zip(ids, rows, strict=True)))
+        return pg_bulk.rows_copy(qn(opts.db_table), [qn(c) for c in columns],
+                                 ((*row, now_value, now_value) for row in rows))
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from _meta
         qn(opts.db_table), ", ".join(qn(c) for c in columns),
         ", ".join(["%s"] * len(columns)),

@@ -60,6 +60,9 @@ class Command(BaseCommand):
             # This process (the sweep) and its children talk to the sandbox.
             settings.KEDAI_SANDBOX_URL = f"http://{host}:{sandbox_port}"
             os.environ["KEDAI_SANDBOX_URL"] = settings.KEDAI_SANDBOX_URL
+            # Webhooks to the sandbox's receiver on this machine.
+            settings.KEDAI_WEBHOOK_ALLOW_PRIVATE = True
+            os.environ["KEDAI_WEBHOOK_ALLOW_PRIVATE"] = "1"
             if "KEDAI_PAYMENT_METHODS" not in os.environ:
                 # Every gateway, paid on the sandbox's hosted pages.
                 settings.KEDAI_PAYMENT_METHODS = list(DEMO_PAYMENT_METHODS)

@@ -11,6 +11,7 @@ from kedai.catalog.demo import (
     DemoShopError,
     demo_shop_load,
 )
+from kedai.catalog.demo.load import demo_shop_vacuum
 
 
 def _non_negative(value: str) -> int:
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             hint = " Use --flush to replace it." if exc.code == "catalog_not_empty" \
                 else ""
             raise CommandError(f"{exc.message}{hint}") from exc
+        demo_shop_vacuum(products=summary.products)
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Demo shop loaded (seed {summary.seed}): {summary.categories} "
