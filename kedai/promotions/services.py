@@ -241,6 +241,15 @@ def cart_code_apply(*, cart: Cart, code: str,
     minimum spend, or a second code where codes do not combine. Counts
     nothing: the use is counted when the order is placed.
     """
+    voucher = cart_code_check(cart=cart, code=code, now=now)
+    CartCode.objects.get_or_create(cart=cart, voucher=voucher)
+    return voucher
+
+
+def cart_code_check(*, cart: Cart, code: str, email: str = "",
+                    now: datetime | None = None) -> Voucher:
+    """The voucher of ``code`` if it may go on ``cart`` now; raise
+    VoucherError with the shopper's message otherwise. Reads only."""
     normal = code_normalise(code)
     voucher = (Voucher.objects.select_related("campaign")
                .filter(code=normal).first())
@@ -257,8 +266,7 @@ def cart_code_apply(*, cart: Cart, code: str,
     skus = (_eligible_skus([voucher], lines).get(_key(voucher))
             if voucher.scope != Scope.ORDER else None)
     voucher_check(voucher=voucher, lines=lines, subtotal=subtotal, skus=skus,
-                  now=now, email=cart.email, others=others)
-    CartCode.objects.get_or_create(cart=cart, voucher=voucher)
+                  now=now, email=email or cart.email, others=others)
     return voucher
 
 

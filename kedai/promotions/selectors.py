@@ -1,0 +1,102 @@
+"""Promotion reads for pages: the cart's codes and discounts, free-delivery
+hints, and the back office's report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from kedai.cart.models import Cart, CartLine
+from kedai.promotions.models import (
+    Campaign,
+    CartCode,
+    DiscountUse,
+    FreeDeliveryThreshold,
+    Voucher,
+    campaign_live_q,
+)
+from kedai.promotions.discounts import Discount
+from kedai.promotions.services import ItemLine, item_lines, promotions_for_lines
+from kedai.shipping.zones import Zone
+
+
+@dataclass(frozen=True)
+class FreeDeliveryHint:
+    """Free delivery to ``zones`` from ``threshold``; ``missing`` is what
+    the cart still lacks (zero: reached)."""
+
+    zones: tuple[str, ...]
+    threshold: Decimal
+    missing: Decimal
+
+
+@dataclass
+class CartPromotions:
+    codes: list[tuple[str, str]] = field(default_factory=list)  # (code, problem)
+    discounts: list[tuple[str, Decimal]] = field(default_factory=list)
+    discount_total: Decimal = Decimal(0)
+    hints: list[FreeDeliveryHint] = field(default_factory=list)
+    # What the storefront prices for the preview (pricing sits above).
+    items: list[ItemLine] = field(default_factory=list)
+    pending: list[Discount] = field(default_factory=list)
+
+
+def free_delivery_hints(*, subtotal: Decimal,
+                        now: datetime | None = None) -> list[FreeDeliveryHint]:
+    """For each live threshold amount, the zones it covers and how much
+    more the goods need (one query)."""
+    rows = (FreeDeliveryThreshold.objects
+            .filter(campaign_live_q(now or timezone.now()))
+            .order_by("min_subtotal", "zone").values_list("zone", "min_subtotal"))
+    best: dict[str, Decimal] = {}
+    for zone, amount in rows:
+        best.setdefault(zone, amount)
+    grouped: dict[Decimal, list[str]] = {}
+    for zone in Zone.values:
+        if zone in best:
+            grouped.setdefault(best[zone], []).append(str(Zone(zone).label))
+    return [FreeDeliveryHint(tuple(zones), amount, max(amount - subtotal,
+                                                        Decimal(0)))
+            for amount, zones in sorted(grouped.items())]
+
+
+def cart_promotions(*, cart: Cart, subtotal: Decimal) -> CartPromotions:
+    """The cart page's view of its codes (with why one does not apply),
+    free-delivery hints, and the lines and discounts to price for an
+    indicative discount before delivery (checkout prices again)."""
+    out = CartPromotions(hints=free_delivery_hints(subtotal=subtotal))
+    lines = list(CartLine.objects.filter(cart=cart)
+                 .select_related("variant__product"))
+    if not lines:
+        return out
+    items = [i for i, line in zip(item_lines(lines, cart.currency), lines,
+                                  strict=True)
+             if line.variant.is_active and line.variant.product.is_active]
+    promos = promotions_for_lines(cart=cart, lines=items, currency=cart.currency,
+                                  email=cart.email)
+    problems = {v.pk: msg for v, msg in promos.problems}
+    for code in CartCode.objects.filter(cart=cart).select_related("voucher"):
+        out.codes.append((code.voucher.code, problems.get(code.voucher_id, "")))
+    out.items = items
+    out.pending = [d for d in promos.discounts if d.kind != "free_delivery"]
+    return out
+
+
+def checkout_codes(*, checkout) -> list[tuple[str, str]]:
+    """The codes on a checkout's cart, each with why it does not apply
+    (empty when it does), for the review page."""
+    cart = checkout.cart
+    lines = list(CartLine.objects.filter(cart=cart)
+                 .select_related("variant__product"))
+    if not lines:
+        return []
+    promos = promotions_for_lines(
+        cart=cart, lines=item_lines(lines, cart.currency), currency=cart.currency,
+        customer=checkout.customer, email=checkout.email)
+    problems = {v.pk: msg for v, msg in promos.problems}
+    return [(v.code, "") for v in promos.vouchers] + [
+        (v.code, problems[v.pk]) for v, _m in promos.problems]
