@@ -36,9 +36,9 @@ from kedai.orders.events import OrderPlaced
 from kedai.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from kedai.orders.tokens import order_token
 from kedai.payments.registry import PaymentMethodInfo as PaymentMethod
+from kedai.payments.registry import payment_methods as registry_payment_methods
 from kedai.promotions import services as promotions
 from kedai.promotions.exceptions import VoucherError
-from kedai.payments.registry import payment_methods as registry_payment_methods
 from kedai.shipping.parcels import parcel_from_lines
 from kedai.shipping.quotes import ShippingQuote, shipping_quote_for, shipping_quotes
 

@@ -28,7 +28,9 @@ from kedai.promotions.services import code_normalise, vouchers_generate
 class VoucherForm(forms.ModelForm):
     class Meta:
         model = Voucher
-        fields = "__all__"
+        fields = ["code", "campaign", "kind", "value", "scope", "categories",
+                  "products", "min_spend", "starts_at", "ends_at", "usage_limit",
+                  "per_customer_limit", "combinable", "is_paused", "batch"]
 
     def clean_code(self) -> str:
         from kedai.promotions.exceptions import VoucherError
@@ -40,8 +42,8 @@ class VoucherForm(forms.ModelForm):
 
 
 class GenerateForm(forms.Form):
-    prefix = forms.CharField(label=gettext_lazy("Prefix"), max_length=12,
-                             required=False)
+    code_prefix = forms.CharField(label=gettext_lazy("Prefix"), max_length=12,
+                                  required=False)
     count = forms.IntegerField(label=gettext_lazy("How many"), min_value=1,
                                max_value=10_000, initial=100)
 
@@ -68,7 +70,7 @@ def generate_codes(modeladmin, request: HttpRequest, queryset):
     form = GenerateForm(request.POST if "count" in request.POST else None)
     if form.is_valid():
         try:
-            made = vouchers_generate(prefix=form.cleaned_data["prefix"],
+            made = vouchers_generate(prefix=form.cleaned_data["code_prefix"],
                                      count=form.cleaned_data["count"],
                                      template=template)
         except PromotionError as exc:

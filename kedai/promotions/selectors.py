@@ -7,19 +7,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kedai.cart.models import Cart, CartLine
+from kedai.promotions.discounts import Discount
 from kedai.promotions.models import (
-    Campaign,
     CartCode,
-    DiscountUse,
     FreeDeliveryThreshold,
-    Voucher,
     campaign_live_q,
 )
-from kedai.promotions.discounts import Discount
 from kedai.promotions.services import ItemLine, item_lines, promotions_for_lines
 from kedai.shipping.zones import Zone
 

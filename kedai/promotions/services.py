@@ -120,8 +120,9 @@ def promotions_for_lines(*, cart: Cart, lines: Sequence[ItemLine], currency: str
     autos = list(AutomaticDiscount.objects.filter(campaign_live_q(now))
                  .order_by("id"))
     subtotal = sum((line.total for line in lines), Decimal(0))
-    scoped = [v for v in [*autos, *(c.voucher for c in codes)]
-              if v.scope != Scope.ORDER]
+    candidates: list[Voucher | AutomaticDiscount] = [*autos]
+    candidates += [c.voucher for c in codes]
+    scoped = [v for v in candidates if v.scope != Scope.ORDER]
     eligible = _eligible_skus(scoped, lines)
     for auto in autos:
         skus = eligible.get(_key(auto))
@@ -141,7 +142,7 @@ def promotions_for_lines(*, cart: Cart, lines: Sequence[ItemLine], currency: str
             voucher_check(voucher=voucher, lines=lines, subtotal=subtotal,
                           skus=eligible.get(_key(voucher)), now=now,
                           customer=customer, email=email,
-                          others=[v for v in result.vouchers])
+                          others=list(result.vouchers))
         except VoucherError as exc:
             if strict:
                 raise
@@ -395,8 +396,9 @@ def voucher_set_paused(*, voucher: Voucher, paused: bool) -> None:
 
 
 def _key(source: object) -> str:
-    kind = {Voucher: "voucher", AutomaticDiscount: "auto",
-            FreeDeliveryThreshold: "delivery"}[type(source)]
+    kinds: dict[type, str] = {Voucher: "voucher", AutomaticDiscount: "auto",
+                              FreeDeliveryThreshold: "delivery"}
+    kind = kinds[type(source)]
     return f"{kind}:{source.pk}"  # type: ignore[attr-defined]
 
 

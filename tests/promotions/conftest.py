@@ -34,3 +34,7 @@ def cart_with(*items):
 def voucher(code="RAYA10", **fields) -> Voucher:
     defaults = {"kind": "percent", "value": Decimal("10")}
     return Voucher.objects.create(code=code, **{**defaults, **fields})
+
+
+# The storefront's small catalogue and a cart made through the pages.
+from tests.storefront.conftest import cart_token, shop  # noqa: E402, F401

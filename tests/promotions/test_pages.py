@@ -8,7 +8,6 @@ from kedai.orders.models import Order
 from kedai.promotions.models import CartCode, FreeDeliveryThreshold, Voucher
 from tests.promotions.conftest import voucher
 from tests.storefront.test_checkout_pages import expected_total, to_review
-from tests.storefront.conftest import cart_token, shop  # noqa: F401 - fixtures
 
 
 @pytest.mark.django_db
