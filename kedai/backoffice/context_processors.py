@@ -8,6 +8,7 @@ SECTIONS = (
     ("backoffice_orders:list", _("Orders"), "manage_orders"),
     ("reports:dashboard", _("Sales"), "view_reports"),
     ("reports:low_stock", _("Low stock"), "view_reports"),
+    ("backoffice_promotions:overview", _("Promotions"), "view_reports"),
     ("dataio:home", _("Data"), "export_data"),
     ("shopsettings:home", _("Settings"), "manage_settings"),
 )

@@ -18,4 +18,5 @@ AREAS = [
     path("reports/", include("kedai.reports.urls")),
     path("data/", include("kedai.dataio.urls")),
     path("settings/", include("kedai.shopsettings.urls")),
+    path("promotions/", include("kedai.backoffice.promotions.urls")),
 ]

@@ -23,6 +23,10 @@ from kedai.shipping.zones import Zone
 MAX_CODE_LENGTH = 32
 
 
+STATE_LABELS = {"paused": _("Paused"), "scheduled": _("Scheduled"),
+                "ended": _("Ended"), "live": _("Live")}
+
+
 class Scope(models.TextChoices):
     ORDER = "order", _("The whole order")
     CATEGORIES = "categories", _("Products in some categories")
