@@ -513,6 +513,7 @@ KEDAI_SCHEDULE = {
     "outbox_deliver": 60,        # mail whose task wake-up was lost
     "requery_payments": 300,     # online payments with no callback yet
     "cancel_unpaid_orders": 300,  # release stock of unpaid orders
+    "promotions_sync": 60,       # campaign banners on the front page
     "low_stock_digest": 900,     # sends at most one digest a day
     "purge_checkouts": 3600,
     "purge_carts": 3600,

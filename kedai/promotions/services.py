@@ -30,7 +30,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kedai.cart.models import Cart, CartLine
-from kedai.catalog.models import Category
+from kedai.catalog.models import Category, FrontPage
+from kedai.catalog.services import catalog_changed
 from kedai.core.money import Money, line_total
 from kedai.core.templatetags.money import money
 from kedai.customers.models import Customer
@@ -40,12 +41,14 @@ from kedai.promotions.exceptions import PromotionError, VoucherError
 from kedai.promotions.models import (
     MAX_CODE_LENGTH,
     AutomaticDiscount,
+    Campaign,
     CartCode,
     DiscountUse,
     FreeDeliveryThreshold,
     Scope,
     Voucher,
     campaign_live_q,
+    live_q,
 )
 from kedai.shipping.zones import Zone, zone_for_state
 
@@ -390,6 +393,41 @@ def voucher_set_paused(*, voucher: Voucher, paused: bool) -> None:
     Voucher.objects.filter(pk=voucher.pk).update(is_paused=paused,
                                                  updated_at=timezone.now())
     voucher.is_paused = paused
+
+
+def campaign_banners_sync(*, now: datetime | None = None) -> int:
+    """Let the front page announcement follow the campaigns.
+
+    A live campaign with a banner puts it up (keeping the shop's own line);
+    when it ends or is paused, the shop's line comes back, unless the owner
+    changed the announcement meanwhile. Run by the scheduler
+    (``promotions_sync``); safe to run at any time and concurrently.
+    Returns how many campaigns changed the announcement.
+    """
+    now = now or timezone.now()
+    changed = 0
+    with transaction.atomic():
+        front = FrontPage.objects.select_for_update().filter(pk=1).first()
+        if front is None:
+            return 0
+        live = (Campaign.objects.filter(live_q(now)).exclude(banner="")
+                .order_by("starts_at", "id").first())
+        for gone in Campaign.objects.filter(banner_shown=True).exclude(
+                pk=live.pk if live else None):
+            if front.announcement == gone.banner:
+                front.announcement = gone.announcement_before
+            Campaign.objects.filter(pk=gone.pk).update(banner_shown=False)
+            changed += 1
+        if live is not None and not live.banner_shown:
+            Campaign.objects.filter(pk=live.pk).update(
+                banner_shown=True, announcement_before=front.announcement)
+            front.announcement = live.banner
+            changed += 1
+        if changed:
+            FrontPage.objects.filter(pk=front.pk).update(
+                announcement=front.announcement)
+            catalog_changed()
+    return changed
 
 
 # --- helpers ---------------------------------------------------------------------

@@ -263,3 +263,25 @@ def test_per_customer_limit_by_email_in_two_concurrent_checkouts(batik):
     assert sorted(outcomes) == ["customer_limit", "order"], outcomes
     assert DiscountUse.objects.count() == 1
     assert Order.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_front_page_banner_follows_the_campaign():
+    from django.core.management import call_command
+
+    from kedai.catalog.models import FrontPage
+
+    FrontPage.objects.update_or_create(pk=1, defaults={
+        "announcement": "Free delivery above RM150"})
+    now = timezone.now()
+    sale = Campaign.objects.create(name="12.12", banner="12.12 sale: 20% off batik",
+                                   starts_at=now + timedelta(hours=1),
+                                   ends_at=now + timedelta(days=1))
+    call_command("promotions_sync", verbosity=0)
+    assert FrontPage.objects.get().announcement == "Free delivery above RM150"
+    Campaign.objects.update(starts_at=now - timedelta(minutes=1))
+    call_command("promotions_sync", verbosity=0)
+    assert FrontPage.objects.get().announcement == "12.12 sale: 20% off batik"
+    Campaign.objects.filter(pk=sale.pk).update(ends_at=now)
+    call_command("promotions_sync", verbosity=0)
+    assert FrontPage.objects.get().announcement == "Free delivery above RM150"

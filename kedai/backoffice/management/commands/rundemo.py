@@ -108,6 +108,7 @@ class Command(BaseCommand):
     def _sweep(self):
         """Scheduled upkeep (cron's job in production, see docs)."""
         call_command("cancel_unpaid_orders", verbosity=0)
+        call_command("promotions_sync", verbosity=0)
         call_command("purge_carts", verbosity=0)
         # At most one low-stock digest a day, from 08:00 shop time.
         call_command("low_stock_digest", verbosity=0)
