@@ -412,8 +412,10 @@ def campaign_banners_sync(*, now: datetime | None = None) -> int:
             return 0
         live = (Campaign.objects.filter(live_q(now)).exclude(banner="")
                 .order_by("starts_at", "id").first())
-        for gone in Campaign.objects.filter(banner_shown=True).exclude(
-                pk=live.pk if live else None):
+        shown = Campaign.objects.filter(banner_shown=True)
+        if live is not None:
+            shown = shown.exclude(pk=live.pk)
+        for gone in shown:
             if front.announcement == gone.banner:
                 front.announcement = gone.announcement_before
             Campaign.objects.filter(pk=gone.pk).update(banner_shown=False)
