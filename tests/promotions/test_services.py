@@ -285,3 +285,15 @@ def test_front_page_banner_follows_the_campaign():
     Campaign.objects.filter(pk=sale.pk).update(ends_at=now)
     call_command("promotions_sync", verbosity=0)
     assert FrontPage.objects.get().announcement == "Free delivery above RM150"
+
+
+@pytest.mark.django_db
+def test_demo_promotions_match_the_banner_and_load_once():
+    from django.core.management import call_command
+
+    call_command("seed_demo_promotions", verbosity=0)
+    call_command("seed_demo_promotions", verbosity=0)
+    assert dict(FreeDeliveryThreshold.objects.values_list("zone", "min_subtotal")) \
+        == {"peninsular": Decimal("150"), "sabah": Decimal("250"),
+            "sarawak": Decimal("250"), "labuan": Decimal("250")}
+    assert Voucher.objects.get().code == "SELAMAT10"

@@ -46,6 +46,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("seed_demo", if_empty=True)
+        call_command("seed_demo_promotions", verbosity=0)
         call_command("purge_carts")
         self._demo_seller()
         password = self._owner_password()
