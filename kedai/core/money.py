@@ -20,6 +20,7 @@ from babel.numbers import format_currency, get_currency_precision
 ROUNDING = ROUND_HALF_UP
 
 
+@lru_cache(maxsize=64)
 def minor_unit(currency: str) -> Decimal:
     """Return the smallest unit of ``currency`` (0.01 for MYR, 1 for JPY)."""
     return Decimal(1).scaleb(-get_currency_precision(currency))
