@@ -56,7 +56,14 @@ def promo_cart(context, summary) -> dict:
         discounts = [(a.label, a.amount.amount) for a in priced.discounts
                      if a.amount.amount]
         total = priced.discount_total.amount
-    return {"codes": promo.codes, "discounts": discounts, "discount_total": total,
+    # A code's own row shows what it takes off; other rows are automatic.
+    cuts = dict(discounts)
+    labels = {_("Code %(code)s") % {"code": code}: code for code, _p in promo.codes}
+    codes = [(code, problem, cuts.get(label))
+             for label, (code, problem) in zip(labels, promo.codes, strict=True)]
+    return {"codes": codes,
+            "discounts": [(lab, cut) for lab, cut in discounts if lab not in labels],
+            "discount_total": total,
             "after": summary.subtotal - total,
             **_feedback(context.get("request"), cart)}
 
@@ -65,7 +72,7 @@ def promo_cart(context, summary) -> dict:
 def promo_checkout(context, checkout) -> dict:
     """Codes on the checkout's cart and the form's feedback."""
     promo = selectors.checkout_codes(checkout=checkout)
-    return {"codes": promo,
+    return {"codes": [(code, problem, None) for code, problem in promo],
             **_feedback(context.get("request"), checkout.cart, checkout.email)}
 
 
