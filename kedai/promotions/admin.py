@@ -22,6 +22,7 @@ from kedai.promotions.models import (
     FreeDeliveryThreshold,
     Voucher,
 )
+from kedai.promotions.rules import rules_changed
 from kedai.promotions.services import code_normalise, vouchers_generate
 
 
@@ -51,11 +52,13 @@ class GenerateForm(forms.Form):
 @admin.action(description=gettext_lazy("Pause"))
 def pause(modeladmin, request, queryset) -> None:
     queryset.update(is_paused=True, updated_at=timezone.now())
+    rules_changed()
 
 
 @admin.action(description=gettext_lazy("Resume"))
 def resume(modeladmin, request, queryset) -> None:
     queryset.update(is_paused=False, updated_at=timezone.now())
+    rules_changed()
 
 
 @admin.action(description=gettext_lazy("Generate single-use codes like this one "

@@ -7,6 +7,7 @@ class PromotionsConfig(AppConfig):
     verbose_name = "Promotions"
 
     def ready(self) -> None:
-        from kedai.promotions import subscribers
+        from kedai.promotions import signals, subscribers
 
         subscribers.register()
+        signals.connect()

@@ -3,6 +3,7 @@ hints, and the back office's report."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -12,18 +13,17 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from kedai.cart.models import Cart, CartLine
+from kedai.catalog.selectors import navigation_get
 from kedai.core.money import quantize
 from kedai.promotions.discounts import Discount
 from kedai.promotions.models import (
     STATE_LABELS,
     AutomaticDiscount,
     Campaign,
-    CartCode,
     DiscountUse,
-    FreeDeliveryThreshold,
     Voucher,
-    campaign_live_q,
 )
+from kedai.promotions.rules import cart_codes_get, rules_get
 from kedai.promotions.services import ItemLine, item_lines, promotions_for_lines
 from kedai.shipping.zones import Zone
 
@@ -52,13 +52,12 @@ class CartPromotions:
 def free_delivery_hints(*, subtotal: Decimal,
                         now: datetime | None = None) -> list[FreeDeliveryHint]:
     """For each live threshold amount, the zones it covers and how much
-    more the goods need (one query)."""
-    rows = (FreeDeliveryThreshold.objects
-            .filter(campaign_live_q(now or timezone.now()))
-            .order_by("min_subtotal", "zone").values_list("zone", "min_subtotal"))
+    more the goods need (cached rules: no query)."""
+    now = now or timezone.now()
     best: dict[str, Decimal] = {}
-    for zone, amount in rows:
-        best.setdefault(zone, amount)
+    for rule in rules_get().thresholds:  # ordered by amount
+        if rule.live(now):
+            best.setdefault(rule.zone, rule.min_subtotal)
     grouped: dict[Decimal, list[str]] = {}
     for zone in Zone.values:
         if zone in best:
@@ -68,23 +67,29 @@ def free_delivery_hints(*, subtotal: Decimal,
             for amount, zones in sorted(grouped.items())]
 
 
-def cart_promotions(*, cart: Cart, subtotal: Decimal) -> CartPromotions:
+def cart_promotions(*, cart: Cart, lines: Sequence[CartLine]) -> CartPromotions:
     """The cart page's view of its codes (with why one does not apply),
-    free-delivery hints, and the lines and discounts to price for an
-    indicative discount before delivery (checkout prices again)."""
-    out = CartPromotions(hints=free_delivery_hints(subtotal=subtotal))
-    lines = list(CartLine.objects.filter(cart=cart)
-                 .select_related("variant__product"))
+    and the lines and discounts to price for an indicative discount before
+    delivery (checkout prices again). ``lines`` are the cart's sellable
+    lines with ``variant__product``. No query for a cart without codes:
+    the rules and the cart's codes come from the shared cache."""
+    out = CartPromotions()
+    ids = cart_codes_get(cart.pk)
+    vouchers: list[Voucher] = []
+    if ids:
+        found = Voucher.objects.select_related("campaign").in_bulk(ids)
+        vouchers = [found[pk] for pk in ids if pk in found]
     if not lines:
+        out.codes = [(v.code, "") for v in vouchers]
         return out
-    items = [i for i, line in zip(item_lines(lines, cart.currency), lines,
-                                  strict=True)
-             if line.variant.is_active and line.variant.product.is_active]
+    items = item_lines(lines, cart.currency)
+    nav = navigation_get()
+    parents = {pk: node.parent_id for pk, node in nav.categories.items()}
     promos = promotions_for_lines(cart=cart, lines=items, currency=cart.currency,
-                                  email=cart.email)
+                                  email=cart.email, rules=rules_get(),
+                                  vouchers=vouchers, parents=parents)
     problems = {v.pk: msg for v, msg in promos.problems}
-    for code in CartCode.objects.filter(cart=cart).select_related("voucher"):
-        out.codes.append((code.voucher.code, problems.get(code.voucher_id, "")))
+    out.codes = [(v.code, problems.get(v.pk, "")) for v in vouchers]
     out.items = items
     out.pending = [d for d in promos.discounts if d.kind != "free_delivery"]
     return out

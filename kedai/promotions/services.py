@@ -44,11 +44,16 @@ from kedai.promotions.models import (
     Campaign,
     CartCode,
     DiscountUse,
-    FreeDeliveryThreshold,
     Scope,
     Voucher,
-    campaign_live_q,
     live_q,
+)
+from kedai.promotions.rules import (
+    Rule,
+    Rules,
+    cart_codes_changed,
+    rules_changed,
+    rules_load,
 )
 from kedai.shipping.zones import Zone, zone_for_state
 
@@ -87,9 +92,9 @@ class Promotions:
     """The discounts for one cart, in the order pricing applies them."""
 
     discounts: list[Discount] = field(default_factory=list)
-    # Source of each discount key (a Voucher, AutomaticDiscount or
-    # FreeDeliveryThreshold), for recording uses.
-    sources: dict[str, object] = field(default_factory=dict)
+    # Source of each discount key (a Voucher, or the Rule of an automatic
+    # discount or a free-delivery threshold), for recording uses.
+    sources: dict[str, Voucher | Rule] = field(default_factory=dict)
     vouchers: list[Voucher] = field(default_factory=list)
     # Codes on the cart that do not apply now, with the reason.
     problems: list[tuple[Voucher, str]] = field(default_factory=list)
@@ -107,26 +112,31 @@ def item_lines(lines: Iterable[CartLine], currency: str) -> list[ItemLine]:
 def promotions_for_lines(*, cart: Cart, lines: Sequence[ItemLine], currency: str,
                          state_code: str = "", customer: Customer | None = None,
                          email: str = "", now: datetime | None = None,
-                         strict: bool = False) -> Promotions:
+                         strict: bool = False, rules: Rules | None = None,
+                         vouchers: Sequence[Voucher] | None = None,
+                         parents: dict[int, int | None] | None = None,
+                         ) -> Promotions:
     """The automatic discounts, the cart's codes and free delivery that
     apply to ``lines`` now, shipped to ``state_code`` (none: no free
     delivery yet).
 
     A code that no longer applies is left out and listed in ``problems``;
     with ``strict`` (placing the order) it raises VoucherError instead.
-    Reads only: counts nothing.
+    ``rules``, ``vouchers`` (the cart's codes) and ``parents`` (category
+    id: parent id) are read from the database when not given; only pages
+    that show an estimate pass cached ones. Reads only: counts nothing.
     """
     now = now or timezone.now()
     result = Promotions()
-    codes = list(CartCode.objects.filter(cart=cart)
-                 .select_related("voucher__campaign").order_by("id"))
-    autos = list(AutomaticDiscount.objects.filter(campaign_live_q(now))
-                 .order_by("id"))
+    if vouchers is None:
+        vouchers = [c.voucher for c in CartCode.objects.filter(cart=cart)
+                    .select_related("voucher__campaign").order_by("id")]
+    rules = rules if rules is not None else rules_load()
+    autos = [rule for rule in rules.automatic if rule.live(now)]
     subtotal = sum((line.total for line in lines), Decimal(0))
-    candidates: list[Voucher | AutomaticDiscount] = [*autos]
-    candidates += [c.voucher for c in codes]
-    scoped = [v for v in candidates if v.scope != Scope.ORDER]
-    eligible = _eligible_skus(scoped, lines)
+    candidates: list[Voucher | Rule] = [*autos, *vouchers]
+    eligible = _eligible_skus([v for v in candidates if v.scope != Scope.ORDER],
+                              lines, parents)
     for auto in autos:
         skus = eligible.get(_key(auto))
         if auto.kind == AutomaticDiscount.Kind.PERCENT:
@@ -134,13 +144,11 @@ def promotions_for_lines(*, cart: Cart, lines: Sequence[ItemLine], currency: str
                                 skus=skus)
         else:
             discount = Discount(_key(auto), auto.name, "buy_x_get_y",
-                                buy=auto.buy_quantity, get=auto.get_quantity,
-                                skus=skus)
+                                buy=auto.buy, get=auto.get, skus=skus)
         result.discounts.append(discount)
         result.sources[discount.key] = auto
     free_delivery: Discount | None = None
-    for code in codes:
-        voucher = code.voucher
+    for voucher in vouchers:
         try:
             voucher_check(voucher=voucher, lines=lines, subtotal=subtotal,
                           skus=eligible.get(_key(voucher)), now=now,
@@ -163,7 +171,8 @@ def promotions_for_lines(*, cart: Cart, lines: Sequence[ItemLine], currency: str
         result.discounts.append(discount)
         result.sources[discount.key] = voucher
     if free_delivery is None and state_code:
-        threshold = threshold_for(state_code=state_code, subtotal=subtotal, now=now)
+        threshold = threshold_for(state_code=state_code, subtotal=subtotal,
+                                  now=now, rules=rules)
         if threshold is not None:
             free_delivery = Discount(_key(threshold), _("Free delivery"),
                                      "free_delivery")
@@ -220,16 +229,18 @@ def voucher_check(*, voucher: Voucher, lines: Sequence[ItemLine],
 
 
 def threshold_for(*, state_code: str, subtotal: Decimal,
-                  now: datetime | None = None) -> FreeDeliveryThreshold | None:
+                  now: datetime | None = None,
+                  rules: Rules | None = None) -> Rule | None:
     """The live free-delivery threshold reached for a state, if any."""
     try:
         zone = zone_for_state(state_code)
     except KeyError:
         return None
-    return (FreeDeliveryThreshold.objects
-            .filter(campaign_live_q(now or timezone.now()), zone=zone,
-                    min_subtotal__lte=subtotal)
-            .order_by("min_subtotal", "id").first())
+    now = now or timezone.now()
+    rules = rules if rules is not None else rules_load()
+    return next((t for t in rules.thresholds
+                 if t.zone == zone and t.min_subtotal <= subtotal and t.live(now)),
+                None)
 
 
 # --- the cart's codes ---------------------------------------------------------
@@ -247,6 +258,7 @@ def cart_code_apply(*, cart: Cart, code: str,
     """
     voucher = cart_code_check(cart=cart, code=code, now=now)
     CartCode.objects.get_or_create(cart=cart, voucher=voucher)
+    cart_codes_changed(cart.pk)
     return voucher
 
 
@@ -278,6 +290,7 @@ def cart_code_remove(*, cart: Cart, code: str) -> None:
     """Take a code off the cart (nothing happens if it is not on it)."""
     CartCode.objects.filter(cart=cart, voucher__code=str(code).strip().upper()
                             [:MAX_CODE_LENGTH]).delete()
+    cart_codes_changed(cart.pk)
 
 
 # --- counting uses (inside the order-placing transaction) ----------------------
@@ -429,38 +442,39 @@ def campaign_banners_sync(*, now: datetime | None = None) -> int:
             FrontPage.objects.filter(pk=front.pk).update(
                 announcement=front.announcement)
             catalog_changed()
+            rules_changed()
     return changed
 
 
 # --- helpers ---------------------------------------------------------------------
 
 
-def _key(source: object) -> str:
-    kinds: dict[type, str] = {Voucher: "voucher", AutomaticDiscount: "auto",
-                              FreeDeliveryThreshold: "delivery"}
-    kind = kinds[type(source)]
-    return f"{kind}:{source.pk}"  # type: ignore[attr-defined]
+def _key(source: Voucher | Rule) -> str:
+    if isinstance(source, Voucher):
+        return f"voucher:{source.pk}"
+    kind = "delivery" if source.kind == "free_delivery" else "auto"
+    return f"{kind}:{source.pk}"
 
 
 def _gave(applied: AppliedDiscount) -> bool:
     return bool(applied.amount.amount or applied.shipping.amount)
 
 
-def _use_row(order: Order, customer: Customer, source: object,
+def _use_row(order: Order, customer: Customer, source: Voucher | Rule,
              applied: AppliedDiscount) -> DiscountUse:
     row = DiscountUse(order=order, customer=customer, label=applied.label[:200],
                       amount=applied.amount.amount,
                       shipping_amount=applied.shipping.amount,
-                      campaign_id=getattr(source, "campaign_id", None))
+                      campaign_id=source.campaign_id)
     if isinstance(source, Voucher):
         row.voucher = source
         if source.per_customer_limit is not None:
             row.slot = (1 if source.per_customer_limit == 1
                         else _uses_by(source, customer) + 1)
-    elif isinstance(source, AutomaticDiscount):
-        row.automatic = source
-    elif isinstance(source, FreeDeliveryThreshold):
-        row.threshold = source
+    elif source.kind == "free_delivery":
+        row.threshold_id = source.pk
+    else:
+        row.automatic_id = source.pk
     return row
 
 
@@ -469,26 +483,28 @@ def _uses_by(voucher: Voucher, customer: Customer) -> int:
                                       released_at=None).count()
 
 
-def _eligible_skus(sources: Iterable[Voucher | AutomaticDiscount],
-                   lines: Sequence[ItemLine]) -> dict[str, frozenset[str] | None]:
+def _eligible_skus(sources: Iterable[Voucher | Rule], lines: Sequence[ItemLine],
+                   parents: dict[int, int | None] | None = None,
+                   ) -> dict[str, frozenset[str] | None]:
     """For each scoped source, the SKUs of ``lines`` it covers; a category
     covers the products of every category below it."""
     out: dict[str, frozenset[str] | None] = {}
     sources = list(sources)
     if not sources:
         return out
-    parents: dict[int, int | None] | None = None
     for source in sources:
         if source.scope == Scope.ORDER:
             out[_key(source)] = None
         elif source.scope == Scope.PRODUCTS:
-            ids = set(source.products.values_list("pk", flat=True))
+            ids = (set(source.product_ids) if isinstance(source, Rule)
+                   else set(source.products.values_list("pk", flat=True)))
             out[_key(source)] = frozenset(ln.sku for ln in lines
                                           if ln.product_id in ids)
         else:
             if parents is None:
                 parents = dict(Category.objects.values_list("pk", "parent_id"))
-            ids = set(source.categories.values_list("pk", flat=True))
+            ids = (set(source.category_ids) if isinstance(source, Rule)
+                   else set(source.categories.values_list("pk", flat=True)))
             out[_key(source)] = frozenset(
                 ln.sku for ln in lines if _under(ln.category_id, ids, parents))
     return out

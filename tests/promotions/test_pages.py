@@ -81,3 +81,24 @@ def test_review_page_code_changes_the_total_placed_and_charged(client, cart_toke
     assert Voucher.objects.get().times_used == 1
     page = client.get(placed["Location"]).content.decode()
     assert "123.45" in page
+
+
+@pytest.mark.django_db
+def test_cart_page_reads_rules_from_the_cache_and_sees_changes(
+        client, cart_token):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(f"/s/{cart_token}/cart/")  # rules cached
+    with CaptureQueriesContext(connection) as plain:
+        client.get(f"/s/{cart_token}/cart/")
+    FreeDeliveryThreshold.objects.create(zone="peninsular",
+                                         min_subtotal=Decimal("1246.50"))
+    body = client.get(f"/s/{cart_token}/cart/").content.decode()
+    assert "RM12.00 more for free delivery" in body  # the save retired the cache
+    voucher("RAYA10")
+    client.post(f"/s/{cart_token}/cart/code/", {"code": "RAYA10"})
+    client.get(f"/s/{cart_token}/cart/")
+    with CaptureQueriesContext(connection) as coded:
+        client.get(f"/s/{cart_token}/cart/")
+    assert len(coded) <= len(plain) + 1  # the cart's vouchers

@@ -24,6 +24,7 @@ from kedai.promotions.models import (
     FreeDeliveryThreshold,
     Voucher,
 )
+from kedai.promotions.rules import rules_changed
 from kedai.promotions.services import voucher_set_paused
 
 REPORTS = ("voucher", "campaign", "automatic")
@@ -83,6 +84,7 @@ def _toggle(request, model, pk):
     else:
         model.objects.filter(pk=pk).update(is_paused=paused,
                                            updated_at=timezone.now())
+        rules_changed()
     return redirect("backoffice_promotions:overview")
 
 

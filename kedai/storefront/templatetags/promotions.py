@@ -42,7 +42,8 @@ def promo_cart(context, summary) -> dict:
     """Codes on the cart (with why one does not apply), the discounts as
     they stand before delivery, and the form's feedback."""
     cart = summary.cart
-    promo = selectors.cart_promotions(cart=cart, subtotal=summary.subtotal)
+    promo = selectors.cart_promotions(
+        cart=cart, lines=[row.line for row in summary.lines if row.available])
     discounts: list[tuple[str, Decimal]] = []
     total = Decimal(0)
     if promo.items and promo.pending:
