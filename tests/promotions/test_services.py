@@ -297,3 +297,40 @@ def test_demo_promotions_match_the_banner_and_load_once():
         == {"peninsular": Decimal("150"), "sabah": Decimal("250"),
             "sarawak": Decimal("250"), "labuan": Decimal("250")}
     assert Voucher.objects.get().code == "SELAMAT10"
+
+
+@pytest.mark.django_db
+def test_free_delivery_code_and_per_customer_limit_of_two(batik):
+    voucher("KIRIM", kind="free_delivery", per_customer_limit=2)
+    orders = []
+    for n in range(2):
+        cart = cart_with((batik, 1))
+        cart_code_apply(cart=cart, code="kirim")
+        orders.append(checkout_complete(cart=cart, details=details(),
+                                        checkout_key=f"k{n}").order)
+    assert [(o.shipping_total, o.shipping_discount, o.total) for o in orders] == [
+        (Decimal("0.00"), Decimal("8.00"), Decimal("50.00"))] * 2
+    assert sorted(DiscountUse.objects.values_list("slot", flat=True)) == [1, 2]
+    cart = cart_with((batik, 1))
+    cart.email = "siti@example.my"
+    cart.save()
+    assert _code_error(cart, "KIRIM").code == "customer_limit"
+
+
+@pytest.mark.django_db
+def test_admin_generates_single_use_codes_as_csv(batik):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    model = voucher("MODEL", kind="fixed", value=Decimal("5"))
+    admin = User.objects.create_superuser("boss", "boss@example.my", "pw-boss-2026")
+    client = Client()
+    client.force_login(admin)
+    response = client.post("/admin/promotions/voucher/", {
+        "action": "generate_codes", "_selected_action": [model.pk],
+        "code_prefix": "cny", "count": "25"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv"
+    rows = response.content.decode().splitlines()
+    assert rows[0].startswith("code,batch") and len(rows) == 26
+    assert Voucher.objects.filter(code__startswith="CNY-", usage_limit=1).count() == 25
