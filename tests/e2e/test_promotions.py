@@ -74,3 +74,33 @@ def test_code_and_free_delivery_from_cart_to_order(live_server, open_browser,
         Decimal("186.30"), Decimal("20.70"), Decimal("8.00"))
     assert Voucher.objects.get().times_used == 1
     shopper.assert_cookieless()
+
+
+def test_owner_pauses_a_code_from_the_promotions_page(live_server, office_browser,
+                                                      screenshot):
+    from django.contrib.auth.models import Group, User
+
+    from kedai.backoffice.roles import OWNER, roles_sync
+    from kedai.promotions.models import Campaign
+
+    roles_sync()
+    owner = User.objects.create_user("siti", password="pw-siti-2026-x",
+                                     is_staff=True)
+    owner.groups.add(Group.objects.get(name=OWNER))
+    raya = Campaign.objects.create(name="Hari Raya sale")
+    Voucher.objects.create(code="RAYA10", kind="percent", value=Decimal("10"),
+                           campaign=raya, usage_limit=500)
+    FreeDeliveryThreshold.objects.create(zone="peninsular",
+                                         min_subtotal=Decimal("150"))
+    page = office_browser
+    page.goto(f"{live_server.url}/office/promotions/")
+    page.get_by_label("User name").fill("siti")
+    page.get_by_label("Password").fill("pw-siti-2026-x")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/office/promotions/$"))
+    row = page.locator("tr", has_text="RAYA10")
+    expect(row).to_contain_text("Live")
+    row.get_by_role("button", name="Pause").click()
+    expect(page.locator("tr", has_text="RAYA10")).to_contain_text("Paused")
+    screenshot(page, "promo-office")
+    assert Voucher.objects.get().is_paused
