@@ -10,6 +10,7 @@ SECTIONS = (
     ("backoffice_catalog:products", _("Catalogue"), "manage_settings"),
     ("reports:dashboard", _("Sales"), "view_reports"),
     ("reports:low_stock", _("Low stock"), "view_reports"),
+    ("backoffice_promotions:overview", _("Promotions"), "view_reports"),
     ("dataio:home", _("Data"), "export_data"),
     ("backoffice_shipping:home", _("Shipping"), "manage_settings"),
     ("backoffice_mailbox:list", _("Mailbox"), "manage_settings"),

@@ -21,4 +21,5 @@ AREAS = [
     path("settings/", include("kedai.shopsettings.urls")),
     path("shipping/", include("kedai.backoffice.shipping.urls")),
     path("mailbox/", include("kedai.backoffice.mailbox.urls")),
+    path("promotions/", include("kedai.backoffice.promotions.urls")),
 ]

@@ -28,8 +28,18 @@ happens at these named points only (ARCHITECTURE.md §4), each through
 
 :data:`ROUNDING_POINTS` maps each name to the function that implements it.
 
+``DISCOUNT``
+    discounts (:class:`~kedai.promotions.discounts.Discount`, chosen by
+    ``kedai.promotions``) come off the
+    line totals *before* SST, in the order given: a percentage is quantised
+    once per discount, then every discount is spread over its lines by
+    :func:`kedai.core.money.allocate` (largest remainder), so the lines'
+    discounts add up to the order discount to the sen and no line goes
+    below zero. Tax is then worked out on the discounted line amounts.
+
 Invariants of every :class:`PricedOrder` (tested in tests/checkout):
 sum(line gross) + shipping gross + rounding == total;
+sum(line discount) == discount_total; total >= 0;
 subtotal + tax_total + shipping + rounding == total;
 tax_total == sum(tax_by_rate amounts) == sum(line taxes) + shipping tax.
 """
@@ -42,8 +52,12 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import NamedTuple
 
-from kedai.core.money import ROUNDING, Money, quantize
+from kedai.core.money import ROUNDING, Money, allocate, quantize
 from kedai.core.money import line_total as money_line_total
+from kedai.promotions.discounts import AppliedDiscount, Discount
+
+__all__ = ["AppliedDiscount", "Discount", "PricedLine", "PricedOrder",
+           "PricingError", "PricingLine", "price_order"]
 
 TAX_KINDS = ("none", "sales", "service")
 # Delivery is a taxable service from 2024 (Customs SST), so taxed shipping is
@@ -118,6 +132,10 @@ class PricedLine:
     net_total: Money
     tax: Money
     gross_total: Money
+    # Discount taken off this line, in the terms prices are entered in
+    # (gross when prices include tax); ``list_total`` is the line before it.
+    discount: Money
+    list_total: Money
 
 
 class TaxBreakdown(NamedTuple):
@@ -146,6 +164,11 @@ class PricedOrder:
     total_before_rounding: Money
     rounding: Money
     total: Money
+    # Goods discount (entered terms: gross with tax-inclusive prices),
+    # shipping discount, and what each discount took.
+    discount_total: Money
+    shipping_discount: Money
+    discounts: tuple[AppliedDiscount, ...]
 
 
 def line_total(unit_price: Money, quantity: int) -> Money:
@@ -210,6 +233,7 @@ def price_order(
     cash_rounding: bool,
     currency: str = "MYR",
     shipping_tax_rate: Decimal = Decimal(0),
+    discounts: Iterable[Discount] = (),
 ) -> PricedOrder:
     """Price an order; the one entry point for order totals.
 
@@ -218,7 +242,8 @@ def price_order(
     taxed at ``shipping_tax_rate`` percent (default 0: no SST on shipping).
     ``cash_rounding`` applies the BNM 5-sen rule to the bill total; set it
     only for cash payments (cash on delivery), since online payments are
-    charged the exact amount (BNM rounding).
+    charged the exact amount (BNM rounding). ``discounts`` come off before
+    tax, in order (see DISCOUNT in the module docstring).
 
     Raises :class:`PricingError` for no lines, a currency other than
     ``currency``, a negative amount, or cash rounding outside MYR.
@@ -229,15 +254,24 @@ def price_order(
     _check_money(shipping, "shipping", currency)
     shipping_rate = _check_rate(shipping_tax_rate, "shipping tax rate")
 
-    priced_lines = []
     for line in priced_input:
         if not isinstance(line, PricingLine):
             raise TypeError(f"expected PricingLine, got {type(line).__name__}")
         _check_money(line.unit_price, f"{line.sku}: unit price", currency)
-        priced_lines.append(_price_line(line, prices_include_tax))
+    list_totals = [line_total(line.unit_price, line.quantity)
+                   for line in priced_input]
+    shipping_entered = shipping.quantized()
+    line_cuts, ship_cut, applied = _apply_discounts(
+        priced_input, list_totals, shipping_entered, tuple(discounts), currency)
+    priced_lines = [
+        _price_line(line, prices_include_tax, listed, Money(cut, currency))
+        for line, listed, cut in zip(priced_input, list_totals, line_cuts,
+                                     strict=True)
+    ]
 
     ship_net, ship_tax, ship_gross = _split(
-        shipping.quantized(), shipping_rate, prices_include_tax
+        shipping_entered - Money(ship_cut, currency), shipping_rate,
+        prices_include_tax
     )
 
     # Group with per-line tax (not tax recomputed per group), so the breakdown
@@ -273,13 +307,79 @@ def price_order(
         total_before_rounding=before,
         rounding=after - before,
         total=after,
+        discount_total=Money(sum(line_cuts, Decimal(0)), currency).quantized(),
+        shipping_discount=Money(ship_cut, currency).quantized(),
+        discounts=applied,
     )
 
 
-def _price_line(line: PricingLine, prices_include_tax: bool) -> PricedLine:
-    net, tax, gross = _split(
-        line_total(line.unit_price, line.quantity), line.tax_rate, prices_include_tax
-    )
+def _apply_discounts(
+    lines: tuple[PricingLine, ...], list_totals: list[Money], shipping: Money,
+    discounts: tuple[Discount, ...], currency: str,
+) -> tuple[list[Decimal], Decimal, tuple[AppliedDiscount, ...]]:
+    """Per-line discount amounts, the shipping discount and what each
+    discount took; each discount works on what earlier ones left."""
+    left = [t.amount for t in list_totals]
+    cuts = [Decimal(0)] * len(lines)
+    ship_left = shipping.amount
+    zero = Money.zero(currency)
+    applied = []
+    for d in discounts:
+        if not isinstance(d, Discount):
+            raise TypeError(f"expected Discount, got {type(d).__name__}")
+        if d.kind == "free_delivery":
+            applied.append(AppliedDiscount(d.key, d.label, zero,
+                                           Money(ship_left, currency),
+                                           (zero,) * len(lines)))
+            ship_left = Decimal(0)
+            continue
+        idx = [i for i, line in enumerate(lines)
+               if d.skus is None or line.sku in d.skus]
+        base = sum((left[i] for i in idx), Decimal(0))
+        if d.kind == "buy_x_get_y":
+            shares = _free_units(lines, idx, left, d, currency)
+        else:
+            if d.kind == "percent":
+                amount = quantize(base * d.value / _HUNDRED, currency)
+            else:
+                amount = min(quantize(d.value, currency), base)
+            shares = allocate(amount, [left[i] for i in idx], currency)
+        per_line = [Decimal(0)] * len(lines)
+        for i, share in zip(idx, shares, strict=True):
+            per_line[i] = share
+            left[i] -= share
+            cuts[i] += share
+        applied.append(AppliedDiscount(
+            d.key, d.label, Money(sum(shares, Decimal(0)), currency).quantized(),
+            zero, tuple(Money(a, currency) for a in per_line)))
+    return cuts, shipping.amount - ship_left, tuple(applied)
+
+
+def _free_units(lines: tuple[PricingLine, ...], idx: list[int],
+                left: list[Decimal], d: Discount, currency: str) -> list[Decimal]:
+    """Buy ``buy`` get ``get``: the cheapest units of the eligible lines are
+    free, ``get`` of every ``buy + get``; each line gives at most what is
+    left of it."""
+    units = sum(lines[i].quantity for i in idx)
+    free = units // (d.buy + d.get) * d.get
+    shares = {i: Decimal(0) for i in idx}
+    for i in sorted(idx, key=lambda i: (lines[i].unit_price.amount, i)):
+        if free <= 0:
+            break
+        n = min(free, lines[i].quantity)
+        free -= n
+        shares[i] = min(quantize(lines[i].unit_price.amount * n, currency), left[i])
+    return [shares[i] for i in idx]
+
+
+def _price_line(line: PricingLine, prices_include_tax: bool,
+                listed: Money | None = None,
+                discount: Money | None = None) -> PricedLine:
+    if listed is None:
+        listed = line_total(line.unit_price, line.quantity)
+    if discount is None:
+        discount = Money.zero(listed.currency)
+    net, tax, gross = _split(listed - discount, line.tax_rate, prices_include_tax)
     unit_net, _, _ = _split(line.unit_price.quantized(), line.tax_rate,
                             prices_include_tax)
     return PricedLine(
@@ -293,6 +393,8 @@ def _price_line(line: PricingLine, prices_include_tax: bool) -> PricedLine:
         net_total=net,
         tax=tax,
         gross_total=gross,
+        discount=discount,
+        list_total=listed,
     )
 
 

@@ -43,6 +43,8 @@ from kedai.orders.models import (
 from kedai.orders.tokens import order_token
 from kedai.payments.registry import PaymentMethodInfo as PaymentMethod
 from kedai.payments.registry import payment_methods as registry_payment_methods
+from kedai.promotions import services as promotions
+from kedai.promotions.exceptions import VoucherError
 from kedai.shipping.parcels import parcel_from_lines
 from kedai.shipping.quotes import ShippingQuote, shipping_quote_for, shipping_quotes
 
@@ -138,12 +140,23 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
                 % {"name": variant.product.name}, code="out_of_stock")
 
     currency = cart.currency
+    try:
+        # Codes are checked again and counted here, in the order's
+        # transaction (a conditional UPDATE per code): never read-then-write.
+        promos = promotions.promotions_for_lines(
+            cart=cart, lines=promotions.item_lines(lines, currency),
+            currency=currency, state_code=details.shipping.state_code,
+            customer=details.customer, email=details.email, strict=True)
+        promotions.vouchers_claim(promotions=promos)
+    except VoucherError as exc:
+        raise CheckoutError(exc.message, code=exc.code) from None
     priced = price_order(
         lines=[_pricing_line(line, currency) for line in lines],
         shipping=details.shipping_charge,
         prices_include_tax=settings.KEDAI_PRICES_INCLUDE_TAX,
         cash_rounding=details.cash_payment,
         currency=currency,
+        discounts=promos.discounts,
     )
     if accepted_total is not None and priced.total != accepted_total:
         raise TotalChanged(
@@ -176,6 +189,8 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
         shipping_method=details.shipping_method,
         shipping_total=priced.shipping_gross.amount,
         rounding=priced.rounding.amount, total=priced.total.amount,
+        discount_total=priced.discount_total.amount,
+        shipping_discount=priced.shipping_discount.amount,
         payment_method=details.payment_method,
         buyer_einvoice=details.buyer_einvoice or {},
         shipping_quote=details.shipping_quote,
@@ -191,10 +206,16 @@ def _place(*, cart: Cart, details: CheckoutDetails, checkout_key: str,
             quantity=line.quantity, unit_price=p.unit_price.amount,
             line_net=p.net_total.amount, line_tax=p.tax.amount,
             line_total=p.gross_total.amount, tax_kind=p.tax_kind,
-            tax_rate=p.tax_rate,
+            tax_rate=p.tax_rate, discount=p.discount.amount,
         )
         for line, p in zip(lines, priced.lines, strict=True)
     ])
+    try:
+        promotions.discount_uses_record(order=order, customer=customer,
+                                        promotions=promos,
+                                        applied=priced.discounts)
+    except VoucherError as exc:  # a per-customer limit taken concurrently
+        raise CheckoutError(exc.message, code=exc.code) from None
     OrderEvent.objects.create(order=order, status_to=OrderStatus.AWAITING_PAYMENT,
                               actor=f"customer {customer.number}")
     Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.CHECKED_OUT)
@@ -383,12 +404,18 @@ def checkout_price(*, checkout: Checkout) -> PricedOrder:
     if not lines:
         raise CheckoutError(_("Your cart is empty."), code="empty")
     shipping, payment = _methods(checkout)
+    promos = promotions.promotions_for_lines(
+        cart=cart, lines=promotions.item_lines(lines, cart.currency),
+        currency=cart.currency,
+        state_code=(checkout.shipping or {}).get("state_code", ""),
+        customer=checkout.customer, email=checkout.email)
     return price_order(
         lines=[_pricing_line(line, cart.currency) for line in lines],
         shipping=shipping.charge,
         prices_include_tax=settings.KEDAI_PRICES_INCLUDE_TAX,
         cash_rounding=payment.cash,
         currency=cart.currency,
+        discounts=promos.discounts,
     )
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kedai.customers",
     "kedai.orders",
     "kedai.checkout",
+    "kedai.promotions",
     "kedai.shipping",
     "kedai.payments",
     "kedai.notifications",
@@ -313,6 +314,10 @@ KEDAI_PAGE_SIZE_MAX = 96
 KEDAI_PRICES_INCLUDE_TAX = env.bool("KEDAI_PRICES_INCLUDE_TAX", default=True)
 # An unpaid order keeps its stock this long, then is cancelled.
 KEDAI_UNPAID_HOLD_HOURS = env.int("KEDAI_UNPAID_HOLD_HOURS", default=48)
+# Promotions: a voucher used by an order that is later refunded stays used
+# (false: a full refund gives the use back, like a cancellation).
+KEDAI_VOUCHER_REFUND_KEEPS_USE = env.bool("KEDAI_VOUCHER_REFUND_KEEPS_USE",
+                                          default=True)
 # Checkout: the offered payment methods, in display order. (Shipping
 # methods are set up in the back office: kedai.shipping.)
 KEDAI_PAYMENT_METHODS = env.list("KEDAI_PAYMENT_METHODS",
@@ -527,6 +532,7 @@ KEDAI_SCHEDULE = {
     "outbox_deliver": 60,        # mail whose task wake-up was lost
     "requery_payments": 300,     # online payments with no callback yet
     "cancel_unpaid_orders": 300,  # release stock of unpaid orders
+    "promotions_sync": 60,       # campaign banners on the front page
     "low_stock_digest": 900,     # sends at most one digest a day
     "purge_checkouts": 3600,
     "purge_carts": 3600,

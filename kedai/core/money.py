@@ -20,6 +20,7 @@ from babel.numbers import format_currency, get_currency_precision
 ROUNDING = ROUND_HALF_UP
 
 
+@lru_cache(maxsize=64)
 def minor_unit(currency: str) -> Decimal:
     """Return the smallest unit of ``currency`` (0.01 for MYR, 1 for JPY)."""
     return Decimal(1).scaleb(-get_currency_precision(currency))
@@ -156,3 +157,34 @@ def _format(amount: Decimal, currency: str, locale: str) -> str:
     # Babel parses the locale's pattern on every call; a shop shows the same
     # few hundred prices over and over.
     return format_currency(amount, currency, locale=locale)
+
+
+def allocate(total: Decimal, weights: list[Decimal], currency: str) -> list[Decimal]:
+    """Split ``total`` over ``weights`` in proportion, largest remainder first.
+
+    Every share is a whole number of minor units and the shares add up to
+    exactly ``total`` (Hamilton's method): each weight first gets its
+    proportional share rounded down, then the minor units left over go one
+    each to the largest remainders (ties to the earlier weight). A share
+    never exceeds its weight when ``total`` is at most the weights' sum and
+    the weights are whole minor units, so a discount spread over lines
+    never takes a line below zero. All-zero weights split nothing (an
+    all-zero result needs ``total`` 0; otherwise ValueError).
+    """
+    unit = minor_unit(currency)
+    units = int(quantize(total, currency) / unit)
+    scaled = [int(quantize(w, currency) / unit) for w in weights]
+    whole = sum(scaled)
+    if units < 0 or any(w < 0 for w in scaled):
+        raise ValueError("allocate needs a total and weights >= 0")
+    if whole == 0:
+        if units:
+            raise ValueError("cannot allocate a total over zero weights")
+        return [Decimal(0) * unit for _w in weights]
+    shares = [units * w // whole for w in scaled]
+    left = units - sum(shares)
+    order = sorted(range(len(scaled)),
+                   key=lambda i: (-(units * scaled[i] % whole), i))
+    for i in order[:left]:
+        shares[i] += 1
+    return [share * unit for share in shares]

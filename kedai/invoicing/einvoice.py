@@ -182,7 +182,11 @@ def _tax_subtotal(*, taxable: Decimal, tax: Decimal, kind: str, rate: str,
 
 def _line(*, index: int, description: str, quantity: Decimal, unit_price: Decimal,
           net: Decimal, tax: Decimal, kind: str, rate: str, currency: str,
-          classification: str, code: str = "") -> dict[str, Any]:
+          classification: str, code: str = "",
+          discount: Decimal = Decimal(0)) -> dict[str, Any]:
+    """One InvoiceLine. ``discount`` (net, before tax) goes in the line's
+    AllowanceCharge (ChargeIndicator false): Price and ItemPriceExtension
+    are before it, LineExtensionAmount (``net``) after it."""
     item: dict[str, Any] = {
         "CommodityClassification": [{"ItemClassificationCode":
                                      _v(classification, listID="CLASS")}],
@@ -190,7 +194,7 @@ def _line(*, index: int, description: str, quantity: Decimal, unit_price: Decima
     }
     if code:
         item["SellersItemIdentification"] = [{"ID": _v(code)}]
-    return {
+    line: dict[str, Any] = {
         "ID": _v(str(index)),
         "InvoicedQuantity": _v(quantity, unitCode="C62"),
         "LineExtensionAmount": _amount(net, currency),
@@ -199,8 +203,25 @@ def _line(*, index: int, description: str, quantity: Decimal, unit_price: Decima
                                                     rate=rate, currency=currency)]}],
         "Item": [item],
         "Price": [{"PriceAmount": _amount(unit_price, currency)}],
-        "ItemPriceExtension": [{"Amount": _amount(net, currency)}],
+        "ItemPriceExtension": [{"Amount": _amount(net + discount, currency)}],
     }
+    if discount:
+        line["AllowanceCharge"] = [{
+            "ChargeIndicator": _v(False),
+            "AllowanceChargeReason": _v("Discount"),
+            "Amount": _amount(discount, currency),
+        }]
+    return line
+
+
+def _net_discount(line: dict[str, Any], tax_included: bool, currency: str) -> Decimal:
+    """A line's discount without tax: with tax-inclusive prices the discount
+    (taken off the gross) carried its share of SST at the line's rate."""
+    discount = Decimal(line.get("discount") or 0)
+    rate = Decimal(line["tax_rate"] or 0) if line["tax_kind"] != "none" else 0
+    if not discount or not tax_included or not rate:
+        return discount
+    return quantize(discount / (1 + Decimal(rate) / 100), currency)
 
 
 def _issue_time(issued_at: str) -> tuple[str, str]:
@@ -236,12 +257,13 @@ def document_einvoice(document: Document) -> dict[str, Any]:
             description = line["name"] + (f" ({line['variant_label']})"
                                           if line["variant_label"] else "")
             qty = Decimal(line["quantity"])
+            cut = _net_discount(line, data["totals"]["tax_included"], currency)
             lines.append(_line(
                 index=i, description=description, quantity=qty,
-                unit_price=quantize(Decimal(line["net"]) / qty, currency),
+                unit_price=quantize((Decimal(line["net"]) + cut) / qty, currency),
                 net=Decimal(line["net"]), tax=Decimal(line["tax"]),
                 kind=line["tax_kind"], rate=line["tax_rate"], currency=currency,
-                classification=classification, code=line["sku"]))
+                classification=classification, code=line["sku"], discount=cut))
         lines_tax = sum((Decimal(x["tax"]) for x in data["lines"]), Decimal(0))
         shipping_tax = Decimal(data["totals"]["tax"]) - lines_tax
         shipping = Decimal(data["totals"]["shipping"])

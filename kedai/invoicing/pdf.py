@@ -385,6 +385,9 @@ def _lines(page: _Page, data: dict[str, Any], currency: str, *, prices: bool) ->
         name = line["name"] + (f" ({line['variant_label']})"
                                if line["variant_label"] else "")
         wrapped = t.wrap(name, desc_width)
+        if prices and Decimal(line.get("discount", "0")):
+            # The line amount is after it: say so, per line (promotions).
+            wrapped.append(f"Discount -{_m(line['discount'], currency)} included")
         before = page.page
         page.need(11 * len(wrapped) + 2)
         if page.page != before:
@@ -421,6 +424,14 @@ def _totals(page: _Page, data: dict[str, Any], currency: str) -> None:
         on = (" " + _("on %(amount)s") % {"amount": _m(tax["taxable"], currency)}
               if tax["taxable"] else "")
         rows.append((f"{tax['label']}{on}{included}", _m(tax["tax"], currency), False))
+    if Decimal(totals.get("discount", "0")):
+        rows.insert(1, ("Discounts (included above)",
+                        f"-{_m(totals['discount'], currency)}", False))
+    if Decimal(totals.get("shipping_discount", "0")):
+        rows.insert(next(i for i, row in enumerate(rows)
+                         if row[0].startswith("Shipping (")) + 1,
+                    ("Delivery discount (included)",
+                     f"-{_m(totals['shipping_discount'], currency)}", False))
     if Decimal(totals["rounding"]):
         rows.append((_("Rounding adjustment"), _m(totals["rounding"], currency), False))
     rows.append((_("Total"), _m(totals["total"], currency), True))

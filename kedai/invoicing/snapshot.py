@@ -109,6 +109,8 @@ def order_snapshot(*, order: Order, kind: str, title: str, number: str,
         "net": _money(line.line_net), "tax": _money(line.line_tax),
         "total": _money(line.line_total), "tax_kind": line.tax_kind,
         "tax_rate": f"{Decimal(line.tax_rate).normalize():f}",
+        # Taken off before tax (promotions); net/tax/total are after it.
+        **({"discount": _money(line.discount)} if line.discount else {}),
     } for line in order.lines.all()]
     local = timezone.localtime(issued_at)
     data: dict[str, Any] = {
@@ -141,5 +143,9 @@ def order_snapshot(*, order: Order, kind: str, title: str, number: str,
                    "rounding": _money(order.rounding), "total": _money(order.total),
                    "tax_included": order.prices_include_tax},
     }
+    if order.discount_total or order.shipping_discount:
+        # Only on discounted orders, so other snapshots stay as they were.
+        data["totals"].update(discount=_money(order.discount_total),
+                              shipping_discount=_money(order.shipping_discount))
     data.update(extra or {})
     return data

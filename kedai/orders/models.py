@@ -59,6 +59,12 @@ class Order(TimeStampedModel):
     shipping_total = models.DecimalField(_("shipping"), max_digits=12,
                                          decimal_places=2)
     rounding = models.DecimalField(_("rounding"), max_digits=12, decimal_places=2)
+    # Discounts (kedai.promotions) already taken off ``subtotal`` (goods,
+    # in the terms prices are entered in) and off ``shipping_total``.
+    discount_total = models.DecimalField(_("discount"), max_digits=12,
+                                         decimal_places=2, default=0)
+    shipping_discount = models.DecimalField(_("shipping discount"), max_digits=12,
+                                            decimal_places=2, default=0)
     total = models.DecimalField(_("total"), max_digits=12, decimal_places=2)
     payment_method = models.CharField(_("payment method"), max_length=40)
     # The shipping quote as accepted (method code, carrier, source of the
@@ -101,6 +107,10 @@ class OrderLine(models.Model):
     line_net = models.DecimalField(max_digits=12, decimal_places=2)
     line_tax = models.DecimalField(max_digits=12, decimal_places=2)
     line_total = models.DecimalField(max_digits=12, decimal_places=2)
+    # Taken off unit_price × quantity before tax (entered terms: gross
+    # when prices include tax); line_net/line_tax/line_total are after it.
+    discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2,
+                                   default=0)
     tax_kind = models.CharField(max_length=10)
     tax_rate = models.DecimalField(max_digits=5, decimal_places=2)
     # How many of ``quantity`` were refunded, and how many of those (or of

@@ -66,6 +66,8 @@ class Figures:
     customers: int
     returning_customers: int
     currency: str
+    # Discounts (promotions) taken off the counted orders, goods and delivery.
+    discounts: Decimal = ZERO
 
     @property
     def average_order_value(self) -> Decimal:
@@ -153,6 +155,8 @@ def sales_figures(*, start: datetime, end: datetime) -> Figures:
         customers=Count("customer_id", distinct=True),
         returning=Count("customer_id", distinct=True,
                         filter=Q(customer_id__in=earlier)),
+        discounts=Coalesce(Sum(F("discount_total") + F("shipping_discount")),
+                           Value(ZERO)),
     )
     items = OrderLine.objects.filter(order__in=orders.values("pk")).aggregate(
         n=Coalesce(Sum("quantity"), Value(0)))["n"]
@@ -165,7 +169,8 @@ def sales_figures(*, start: datetime, end: datetime) -> Figures:
         sales=quantize(Decimal(totals["sales"]), currency), orders=totals["orders"],
         items=int(items), refunds=quantize(Decimal(refunds["amount"]), currency),
         refund_count=refunds["n"], customers=totals["customers"],
-        returning_customers=totals["returning"], currency=currency)
+        returning_customers=totals["returning"], currency=currency,
+        discounts=quantize(Decimal(totals["discounts"]), currency))
 
 
 def sales_metrics(*, period: Period) -> list[Metric]:
@@ -180,6 +185,7 @@ def sales_metrics(*, period: Period) -> list[Metric]:
         ("items", _("Items sold"), "items", False),
         ("refunds", _("Refunds"), "refunds", True),
         ("net_sales", _("Net sales"), "net_sales", True),
+        ("discounts", _("Discounts given"), "discounts", True),
         ("new_customers", _("New customers"), "new_customers", False),
         ("returning_customers", _("Returning customers"), "returning_customers",
          False),

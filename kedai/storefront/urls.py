@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 
 from kedai.core.tokens import TOKEN_PATTERN
-from kedai.storefront.views import account, cart, checkout, orders, pages
+from kedai.storefront.views import account, cart, checkout, orders, pages, promotions
 
 app_name = "storefront"
 urlpatterns = [
@@ -44,4 +44,11 @@ urlpatterns = [
             account.account_address_delete, name="account_address_delete"),
     re_path(rf"^account/(?P<token>{TOKEN_PATTERN})/sign-out/$",
             account.account_sign_out, name="account_sign_out"),
+]
+
+# Voucher codes (kedai.promotions) on the cart and the review page.
+urlpatterns += [
+    path("cart/code/", promotions.cart_code, name="cart_code"),
+    re_path(rf"^checkout/(?P<token>{TOKEN_PATTERN})/code/$",
+            promotions.checkout_code, name="checkout_code"),
 ]

@@ -48,6 +48,7 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("seed_demo", if_empty=True)
         shipping_demo_setup()  # both carriers offered (sample cards, warned)
+        call_command("seed_demo_promotions", verbosity=0)
         call_command("purge_carts")
         self._demo_seller()
         password = self._owner_password()
@@ -113,6 +114,7 @@ class Command(BaseCommand):
     def _sweep(self):
         """Scheduled upkeep (cron's job in production, see docs)."""
         call_command("cancel_unpaid_orders", verbosity=0)
+        call_command("promotions_sync", verbosity=0)
         call_command("purge_carts", verbosity=0)
         # At most one low-stock digest a day, from 08:00 shop time.
         call_command("low_stock_digest", verbosity=0)

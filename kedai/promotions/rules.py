@@ -1,0 +1,163 @@
+"""The shop's automatic discounts and free-delivery thresholds as plain values.
+
+Every cart page shows free-delivery hints and automatic discounts, and the
+cart page must stay at three queries (tests/storefront/test_cart_speed.py),
+so the cart page reads them from the shared cache
+(``KEDAI_VERSION_CACHE_ALIAS``, which every process sees): :func:`rules_get`.
+The snapshot holds the schedules, so campaigns still start and end on
+time; any save of a campaign, automatic discount or threshold retires it
+after commit (:func:`rules_changed`, wired in ``signals``).
+
+Placing an order and the review page never use the snapshot: they read
+the database (:func:`rules_load`), so the total charged is always priced
+from the current rules.
+
+The codes on a cart are remembered in the same cache (:func:`cart_codes_get`),
+written whenever a code is put on or taken off a cart, so a cart without
+codes costs no query either. A missing entry (the cache was emptied)
+reads as "no codes" on the cart page only; checkout reads the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.db import transaction
+
+from kedai.promotions.models import (
+    AutomaticDiscount,
+    CartCode,
+    FreeDeliveryThreshold,
+    Scheduled,
+)
+
+GENERATION_KEY = "promotions:rules:generation"
+CART_CODES_TIMEOUT = 60 * 60 * 24 * 90  # longer than any cart lives
+
+
+@dataclass(frozen=True)
+class Window:
+    """When something is live: ``starts_at`` … ``ends_at`` unless paused."""
+
+    starts_at: datetime | None
+    ends_at: datetime | None
+    is_paused: bool
+
+    def live(self, now: datetime) -> bool:
+        return not (self.is_paused
+                    or self.starts_at is not None and now < self.starts_at
+                    or self.ends_at is not None and now >= self.ends_at)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An automatic discount or a free-delivery threshold, with its own and
+    its campaign's schedule."""
+
+    pk: int
+    kind: str  # percent, buy_x_get_y, or free_delivery for a threshold
+    name: str
+    window: Window
+    campaign: Window | None
+    campaign_id: int | None
+    value: Decimal = Decimal(0)
+    buy: int = 0
+    get: int = 0
+    scope: str = "order"
+    category_ids: frozenset[int] = frozenset()
+    product_ids: frozenset[int] = frozenset()
+    zone: str = ""
+    min_subtotal: Decimal = Decimal(0)
+
+    def live(self, now: datetime) -> bool:
+        return self.window.live(now) and (self.campaign is None
+                                          or self.campaign.live(now))
+
+
+@dataclass(frozen=True)
+class Rules:
+    automatic: tuple[Rule, ...]
+    thresholds: tuple[Rule, ...]
+
+
+def _window(thing: Scheduled) -> Window:
+    return Window(thing.starts_at, thing.ends_at, thing.is_paused)
+
+
+def rules_load() -> Rules:
+    """Every automatic discount and threshold from the database (1 to 4
+    queries: the discounts, their categories and products when there are
+    any, the thresholds)."""
+    autos = [
+        Rule(pk=a.pk, kind=a.kind, name=a.name, window=_window(a),
+             campaign=_window(a.campaign) if a.campaign else None,
+             campaign_id=a.campaign_id, value=a.value, buy=a.buy_quantity,
+             get=a.get_quantity, scope=a.scope,
+             category_ids=frozenset(c.pk for c in a.categories.all()),
+             product_ids=frozenset(p.pk for p in a.products.all()))
+        for a in AutomaticDiscount.objects.select_related("campaign")
+        .prefetch_related("categories", "products").order_by("id")]
+    thresholds = [
+        Rule(pk=t.pk, kind="free_delivery", name=str(t), window=_window(t),
+             campaign=_window(t.campaign) if t.campaign else None,
+             campaign_id=t.campaign_id, zone=t.zone, min_subtotal=t.min_subtotal)
+        for t in FreeDeliveryThreshold.objects.select_related("campaign")
+        .order_by("min_subtotal", "id")]
+    return Rules(tuple(autos), tuple(thresholds))
+
+
+def _cache() -> BaseCache:
+    return caches[settings.KEDAI_VERSION_CACHE_ALIAS]
+
+
+def rules_get() -> Rules:
+    """The rules from the shared cache, loaded on a miss (for pages that
+    only show them; never for pricing an order)."""
+    cache = _cache()
+    generation = cache.get(GENERATION_KEY) or 0
+    key = f"promotions:rules:{generation}"
+    rules = cache.get(key)
+    if rules is None:
+        rules = rules_load()
+        cache.set(key, rules, None)
+    return rules
+
+
+def rules_changed() -> None:
+    """Retire the cached rules now and again after the current transaction
+    commits (a page that cached the old rows in between is retired too)."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    cache = _cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # never set (or evicted): start a new generation
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def _cart_key(cart_id: int) -> str:
+    return f"promotions:cart-codes:{cart_id}"
+
+
+def cart_codes_get(cart_id: int) -> tuple[int, ...]:
+    """Voucher ids on the cart as last written; () when unknown."""
+    return tuple(_cache().get(_cart_key(cart_id)) or ())
+
+
+def cart_codes_changed(cart_id: int) -> None:
+    """Remember the cart's codes in the shared cache, now and after commit."""
+
+    def write() -> None:
+        ids = tuple(CartCode.objects.filter(cart_id=cart_id).order_by("id")
+                    .values_list("voucher_id", flat=True))
+        _cache().set(_cart_key(cart_id), ids, CART_CODES_TIMEOUT)
+
+    write()
+    transaction.on_commit(write)
