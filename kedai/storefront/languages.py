@@ -8,8 +8,8 @@ outside the language patterns (or one that does not exist in the other
 language) switches to that language's front page.
 
 The header and footer are one shared render for every page
-(storefront.layout_cache), so inside them the tag writes a mark per
-language, and :func:`language_marks_fill` puts each response's own URL in.
+(storefront.layout_cache), so the switch (``{% language_links %}``) sits
+outside those blocks and is rendered for each response.
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils import translation
-from django.utils.html import escape
-
-_MARK = "__kedai_language_url_{}__"
 
 
 def language_switch_path(request, language: str) -> str:
@@ -47,21 +44,6 @@ def language_switch_path(request, language: str) -> str:
 
 
 def _is_translated(match) -> bool:
-    # Only the storefront's own pages live under the language prefix.
-    return match.namespace == "storefront"
-
-
-def language_mark(language: str) -> str:
-    """What the tag writes inside a shared layout render."""
-    return _MARK.format(language)
-
-
-def language_marks_fill(html: str, request) -> str:
-    """``html`` with every language mark replaced by this request's URL."""
-    if "__kedai_language_url_" not in html:
-        return html
-    for code, _name in settings.LANGUAGES:
-        mark = _MARK.format(code)
-        if mark in html:
-            html = html.replace(mark, escape(language_switch_path(request, code)))
-    return html
+    # Only the storefront's own pages (and the shop's trust pages) live
+    # under the language prefix.
+    return match.namespace in ("storefront", "shop")

@@ -35,10 +35,6 @@ class SharedLayoutNode(template.Node):
         if (request is None or seconds <= 0
                 or not getattr(request, "is_storefront", False)):
             return self.nodelist.render(context)
-        # The language switch links differ per page: marks in the shared
-        # render, each response's own URLs put in (storefront.languages).
-        from kedai.storefront.languages import language_marks_fill
-
         token = getattr(request, "shopper_token", None)
         root = getattr(request, "root_script_prefix", "/")
         key = (f"layout:{self.name}:{translation.get_language()}:"
@@ -54,17 +50,9 @@ class SharedLayoutNode(template.Node):
                 badge = (getattr(request, "cart_badge_mark", None)
                          or cart_badge_for(token))
                 html = html.replace(mark, badge)
-        html = language_marks_fill(html, request)
         return mark_safe(html)  # noqa: S308 - rendered by the template engine
 
     def _render_shared(self, context, request, token, root):
-        request.layout_shared_render = True
-        try:
-            return self._render_shared_marked(context, request, token, root)
-        finally:
-            request.layout_shared_render = False
-
-    def _render_shared_marked(self, context, request, token, root):
         if not token:
             return self.nodelist.render(context), "", ""
         placeholder = new_token()

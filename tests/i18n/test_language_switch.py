@@ -6,14 +6,27 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-SWITCH = re.compile(r'<li class="language-switch"><a href="(?P<href>[^"]*)" '
-                    r'lang="(?P<lang>\w+)"')
+SWITCH = re.compile(r'<nav aria-label="[^"]*" class="lang-switch">(?P<nav>.*?)</nav>',
+                    re.DOTALL)
+LINK = re.compile(r'<li><a href="(?P<href>[^"]*)" hreflang="(?P<lang>\w+)" '
+                  r'lang="(?P=lang)"(?P<current> aria-current="true")?>')
 
 
 def _switch(response) -> tuple[str, str]:
+    """The link to the other language (the current one is marked)."""
     match = SWITCH.search(response.content.decode())
     assert match, "no language switch on the page"
-    return match["href"].replace("&amp;", "&"), match["lang"]
+    links = list(LINK.finditer(match["nav"]))
+    assert len(links) == 2, match["nav"]
+    current = [link["lang"] for link in links if link["current"]]
+    other = [link for link in links if not link["current"]]
+    assert len(current) == 1 and len(other) == 1, match["nav"]
+    # The current language's link points at this very page.
+    here = response.request["PATH_INFO"]
+    query = response.request.get("QUERY_STRING", "")
+    own = next(link for link in links if link["current"])["href"].replace("&amp;", "&")
+    assert own == here + (f"?{query}" if query else ""), (own, here)
+    return other[0]["href"].replace("&amp;", "&"), other[0]["lang"]
 
 
 @pytest.mark.parametrize("cached", [True, False])

@@ -82,20 +82,6 @@ def cart_badge(context):
 
 
 @register.simple_tag(takes_context=True)
-def language_switch_url(context, language):
-    """``{% language_switch_url 'ms' %}``: this page in ``language``,
-    keeping the cart token and the query (storefront.languages)."""
-    from kedai.storefront.languages import language_mark, language_switch_path
-
-    request = context.get("request")
-    if request is None:
-        return "/" if language == settings.LANGUAGE_CODE else f"/{language}/"
-    if getattr(request, "layout_shared_render", False):
-        return language_mark(language)
-    return language_switch_path(request, language)
-
-
-@register.simple_tag(takes_context=True)
 def product_cards(context, products, add_url):
     """``{% product_cards page.products add_url %}``: the cards of a grid."""
     from kedai.storefront.cards import product_cards_html
@@ -143,35 +129,20 @@ def mask_phone(value: str) -> str:
     return f"{country} ••• ••• {text[-2:]}".strip()
 
 
-_LANGUAGE_PREFIX = None
-
-
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """``{% language_links as links %}``: the same page in each language.
+    """``{% language_links as links %}``: the same page in each language,
+    keeping the cart token and the query (storefront.languages).
 
-    The path keeps the cart token (the script prefix holds it) and the
-    query; English, the default language, has no prefix.
+    Per response, so it must stay outside a ``{% shared_layout %}`` block.
     """
-    import re
+    from kedai.storefront.languages import language_switch_path
 
-    from django.conf import settings
-
-    global _LANGUAGE_PREFIX
-    if _LANGUAGE_PREFIX is None:
-        codes = "|".join(re.escape(code) for code, _name in settings.LANGUAGES)
-        _LANGUAGE_PREFIX = re.compile(rf"^/(?:{codes})(?=/)")
     request = context.get("request")
     if request is None:
         return []
-    rest = _LANGUAGE_PREFIX.sub("", request.path_info, count=1).lstrip("/")
-    query = request.META.get("QUERY_STRING", "")
     current = translation.get_language()
-    links = []
-    for code, name in settings.LANGUAGES:
-        prefix = "" if code == settings.LANGUAGE_CODE else f"{code}/"
-        url = f"{get_script_prefix()}{prefix}{rest}" + (f"?{query}" if query else "")
-        links.append({"code": code, "name": name, "url": url,
-                      "current": code == current,
-                      "short": code.upper()})
-    return links
+    return [{"code": code, "name": name, "short": code.upper(),
+             "url": language_switch_path(request, code),
+             "current": code == current}
+            for code, name in settings.LANGUAGES]
