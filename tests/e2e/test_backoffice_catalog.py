@@ -104,7 +104,12 @@ def test_owner_creates_six_variants_and_a_shopper_buys_one(
     shop.wait_for_url(re.compile(rf"/p/{product.slug}/"))
     expect(shop.locator("main img").first).to_have_attribute(
         "alt", "Red silk batik shirt")
-    shop.get_by_role("radio", name=re.compile(r"^M\W+Blue")).check()
+    # The picker has one group of links per option: Size, then Colour.
+    shop.get_by_role("group", name=re.compile(r"^Size")).get_by_role(
+        "link", name=re.compile(r"^M\b")).click()
+    shop.get_by_role("group", name=re.compile(r"^Colour")).get_by_role(
+        "link", name=re.compile(r"^Blue\b")).click()
+    expect(shop.locator(".stock-line")).to_contain_text("KBS-M-BLUE")
     shop.locator("form.add-to-cart").get_by_role(
         "button", name="Add to cart").click()
     shop.wait_for_url(re.compile(r"/s/[A-Za-z0-9_-]{32}/cart/"))
