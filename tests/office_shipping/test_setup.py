@@ -288,6 +288,16 @@ def test_a_file_with_one_bad_row_saves_nothing(owner):
         "2009-sample"
 
 
+def test_the_upload_form_offers_today_as_a_date_the_browser_reads(owner):
+    """<input type="date"> takes only yyyy-mm-dd, whatever the shop's
+    dd/mm/yyyy display format: today is filled in, not left empty."""
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="effective_date" value="{today}"' in (
+        owner.get(UPLOAD).content.decode())
+
+
 def test_upload_refuses_wrong_type_size_and_dates(owner):
     response = owner.post(UPLOAD, {"carrier": "poslaju",
                                    "file": csv_file(GOOD_CSV, "card.xlsx"),
