@@ -15,9 +15,11 @@ class ExportForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"),
                                choices=[(f, f.upper()) for f in FORMATS])
     date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(format="%Y-%m-%d",
+                                                       attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=forms.DateInput(format="%Y-%m-%d",
+                                                     attrs={"type": "date"}))
     q = forms.CharField(label=_("Containing"), required=False, max_length=100)
 
 

@@ -21,10 +21,13 @@ from kedai.promotions.models import (
     AutomaticDiscount,
     Campaign,
     DiscountUse,
+    FreeDeliveryThreshold,
     Voucher,
+    campaign_live_q,
 )
 from kedai.promotions.rules import cart_codes_get, rules_get
 from kedai.promotions.services import ItemLine, item_lines, promotions_for_lines
+from kedai.shipping.warnings import FreeDeliveryOffer
 from kedai.shipping.zones import Zone
 
 
@@ -65,6 +68,26 @@ def free_delivery_hints(*, subtotal: Decimal,
     return [FreeDeliveryHint(tuple(zones), amount, max(amount - subtotal,
                                                         Decimal(0)))
             for amount, zones in sorted(grouped.items())]
+
+
+def free_delivery_offers() -> list[FreeDeliveryOffer]:
+    """The free delivery live thresholds give, for the shipping set-up's
+    check of banner promises (a source registered by the app's ``ready``).
+
+    Read from the database, not the cached rules: the owner just saved
+    one. For each threshold amount, one offer covering every zone that
+    is free at that amount or less, so "free above RM250" is kept for
+    Peninsular (from RM150) and Sabah (from RM250) together.
+    """
+    best: dict[str, Decimal] = {}
+    live = FreeDeliveryThreshold.objects.filter(campaign_live_q(timezone.now()))
+    for threshold in live.order_by("min_subtotal"):
+        best.setdefault(threshold.zone, threshold.min_subtotal)
+    return [FreeDeliveryOffer(
+                label=str(FreeDeliveryThreshold._meta.verbose_name_plural),
+                minimum=amount,
+                zones=frozenset(z for z, least in best.items() if least <= amount))
+            for amount in sorted(set(best.values()))]
 
 
 def cart_promotions(*, cart: Cart, lines: Sequence[CartLine]) -> CartPromotions:

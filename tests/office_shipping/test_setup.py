@@ -180,6 +180,28 @@ def test_a_promotion_source_can_keep_the_promise():
         FREE_DELIVERY_SOURCES.remove(promotions)
 
 
+def test_the_promotions_free_delivery_thresholds_keep_the_promise():
+    """The demo's "free delivery above RM150" with the store's "free over"
+    method off is kept by a live promotions threshold, not a paused one
+    nor one for another zone."""
+    from kedai.promotions.models import FreeDeliveryThreshold
+    from kedai.promotions.selectors import free_delivery_offers
+
+    assert free_delivery_offers in FREE_DELIVERY_SOURCES
+    front(announcement="Free delivery in Peninsular Malaysia above RM150")
+    ShippingMethod.objects.filter(kind="free_over").update(is_active=False)
+    assert "free_delivery_promise" in {w.code for w in setup_warnings()}
+    FreeDeliveryThreshold.objects.create(zone="sabah", min_subtotal=Decimal(100))
+    paused = FreeDeliveryThreshold.objects.create(
+        zone="peninsular", min_subtotal=Decimal(150), is_paused=True)
+    assert "free_delivery_promise" in {w.code for w in setup_warnings()}
+    FreeDeliveryThreshold.objects.filter(pk=paused.pk).update(is_paused=False)
+    assert "free_delivery_promise" not in {w.code for w in setup_warnings()}
+    FreeDeliveryThreshold.objects.filter(pk=paused.pk).update(
+        min_subtotal=Decimal(200))
+    assert "free_delivery_promise" in {w.code for w in setup_warnings()}
+
+
 def test_promise_parsing():
     found = free_delivery_promises({
         "a": "Free delivery in Peninsular Malaysia above RM150",
@@ -264,6 +286,16 @@ def test_a_file_with_one_bad_row_saves_nothing(owner):
     assert (RateCard.objects.count(), RateBand.objects.count()) == (cards, bands)
     assert RateCard.objects.get(carrier="poslaju", is_active=True).version == \
         "2009-sample"
+
+
+def test_the_upload_form_offers_today_as_a_date_the_browser_reads(owner):
+    """<input type="date"> takes only yyyy-mm-dd, whatever the shop's
+    dd/mm/yyyy display format: today is filled in, not left empty."""
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    assert f'type="date" name="effective_date" value="{today}"' in (
+        owner.get(UPLOAD).content.decode())
 
 
 def test_upload_refuses_wrong_type_size_and_dates(owner):

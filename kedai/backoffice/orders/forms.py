@@ -39,9 +39,11 @@ class OrderFilterForm(forms.Form):
                                                   ("shipped", _("Shipped")),
                                                   ("delivered", _("Delivered"))])
     date_from = forms.DateField(label=_("From"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(format="%Y-%m-%d",
+                                                       attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=forms.DateInput(format="%Y-%m-%d",
+                                                     attrs={"type": "date"}))
     method = forms.ChoiceField(label=_("Payment method"), required=False)
     carrier = forms.ChoiceField(label=_("Carrier"), required=False,
                                 choices=ANY + list(Carrier.choices))

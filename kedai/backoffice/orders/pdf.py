@@ -65,10 +65,10 @@ def packing_slips_pdf(orders: Sequence[Order]) -> bytes:
         canvas.drawString(20 * mm, y, f"Packing slip {order.number}")
         canvas.setFont(regular, 10)
         canvas.drawRightString(width - 20 * mm, y,
-                               # The shop's date (Malaysia), not UTC's: an
-                               # order at 00:30 is dated that day.
+                               # The shop's date and time (Malaysia), not
+                               # UTC's: an order at 00:30 is dated that day.
                                timezone.localtime(order.created_at)
-                               .strftime("%d/%m/%Y"))
+                               .strftime("%d/%m/%Y %H:%M"))
         if seller is not None:
             y -= 6 * mm
             canvas.drawString(20 * mm, y, f"From: {seller.legal_name}")

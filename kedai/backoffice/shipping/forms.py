@@ -68,7 +68,7 @@ class RateCardUploadForm(forms.Form):
                                "time."))
     effective_date = forms.DateField(
         label=gettext_lazy("Effective from"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=gettext_lazy("The date the carrier's prices took effect."))
     activate = forms.BooleanField(
         label=gettext_lazy("Use this card at checkout once confirmed"),
