@@ -75,7 +75,7 @@ def test_upload_forms_need_the_csrf_token(owner, shop):
         assert strict.post(url, data).status_code == 403, url
     page = strict.get("/office/data/").content.decode()
     assert page.count('name="csrfmiddlewaretoken"') == page.count(
-        '<form method="post"') == 4  # upload, backup, restore, sign out
+        '<form method="post"') == 5  # upload, backup, restore, sign out, language
 
 
 def test_csv_export_streams_with_a_bom_and_escaped_formulas(owner_client, shop):
