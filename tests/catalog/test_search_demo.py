@@ -4,6 +4,7 @@ the database uses (SQLite FTS5 or PostgreSQL)."""
 import pytest
 
 from kedai.catalog.demo.load import _catalog_delete, demo_shop_load
+from kedai.catalog.models import FrontPage, TaxClass
 from kedai.catalog.selectors import ListingParams, product_listing
 
 
@@ -14,12 +15,19 @@ def _search_every_time(settings):
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo shop (600 products, no pictures), once for this module."""
+    """The demo shop (600 products, no pictures), once for this module.
+
+    It is committed, so the teardown removes all of it, the front page and
+    tax classes too: later tests expect an empty database."""
     with django_db_blocker.unblock():
+        fronts = set(FrontPage.objects.values_list("pk", flat=True))
+        taxes = set(TaxClass.objects.values_list("pk", flat=True))
         demo_shop_load(products=600, seed=14, with_images=False, flush=True)
     yield
     with django_db_blocker.unblock():
         _catalog_delete()
+        FrontPage.objects.exclude(pk__in=fronts).delete()
+        TaxClass.objects.exclude(pk__in=taxes).delete()
 
 
 def listing(text: str):

@@ -24,10 +24,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PROCESSES = 3
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _listening_socket() -> socket.socket:
+    """A socket bound to a free port and listening, handed to gunicorn as
+    fd://N: no other process on the machine can take the port between
+    choosing it and gunicorn binding it (and answer in its place)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    sock.set_inheritable(True)
+    return sock
 
 
 def _database_url() -> str:
@@ -54,17 +59,19 @@ def servers():
         "KEDAI_PAGE_CACHE_SECONDS": "300",
     }
     env.pop("PYTEST_ADDOPTS", None)
-    ports = [_free_port() for _ in range(PROCESSES)]
+    socks = [_listening_socket() for _ in range(PROCESSES)]
     root = Path(__file__).resolve().parents[2]
     procs = [
         subprocess.Popen(  # noqa: S603 - fixed argument list
             [sys.executable, "-m", "gunicorn", "kedai.conf.wsgi",
-             "--bind", f"127.0.0.1:{port}", "--workers", "1",
+             "--bind", f"fd://{sock.fileno()}", "--workers", "1",
              "--log-level", "warning"],
-            env=env, cwd=root)
-        for port in ports
+            env=env, cwd=root, pass_fds=[sock.fileno()])
+        for sock in socks
     ]
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    urls = [f"http://127.0.0.1:{sock.getsockname()[1]}" for sock in socks]
+    for sock in socks:
+        sock.close()  # each gunicorn holds its own copy
     try:
         deadline = time.monotonic() + 60
         for url in urls:
