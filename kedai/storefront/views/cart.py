@@ -5,7 +5,9 @@ has no cookies, and ShopperTokenMiddleware refuses cross-site POSTs by the
 browser's Sec-Fetch-Site/Origin headers instead.
 """
 
+from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpResponse, HttpResponseRedirect
@@ -21,6 +23,7 @@ from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
 from kedai.catalog import selectors as catalog_selectors
 from kedai.catalog.models import Product
 from kedai.core.forms import id_or_none
+from kedai.storefront.cart_badge import cart_badge_html
 from kedai.storefront.clients import mail_client
 from kedai.storefront.forms import (
     AddToCartForm,
@@ -61,15 +64,36 @@ def _cart_or_missing(request, *, adding=False):
                             {"expired": False}, status=404)
 
 
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A line of the cart table with what its template would otherwise
+    work out per line: its form's address and its error."""
+
+    line: Any
+    unit_price: Any
+    line_total: Any
+    problem: str
+    action: str
+    error: str
+
+
 def _render_cart(request, cart, *, status=200, errors=None, email_form=None,
                  highlight=None):
     summary = cart_selectors.cart_summary(cart=cart)
+    # The header's badge comes from the lines just read (no second query).
+    request.cart_badge_html = cart_badge_html(cart_selectors.cart_view_badge(summary))
+    errors = errors or {}
+    lines_url = reverse("storefront:cart_line", kwargs={"line_id": 0})[:-2]
+    rows = [_Row(lv.line, lv.unit_price, lv.line_total, lv.problem,
+                 f"{lines_url}{lv.line.pk}/", errors.get(lv.line.pk, ""))
+            for lv in summary.lines]
     template = ("storefront/partials/cart_table.html"
                 if request.headers.get("HX-Request") else "storefront/cart.html")
     return render(request, template, {
         "summary": summary,
+        "rows": rows,
         "cart_link": request.build_absolute_uri(reverse("storefront:cart")),
-        "line_errors": errors or {},
+        "line_errors": errors,
         "email_form": email_form or EmailCartForm(),
         "highlight": highlight,
         "emailed": request.GET.get("emailed") == "1",
