@@ -89,14 +89,67 @@ def test_token_product_page_offers_htmx_add_and_plain_form(client, shop, cart_to
     assert "hx-post" not in public.split('class="add-to-cart"')[1].split(">")[0]
 
 
-def test_cart_page_takes_at_most_three_queries(client, shop, cart_token):
+@pytest.mark.parametrize("language", ["", "/ms"])
+def test_cart_page_takes_two_queries(client, shop, cart_token, language):
+    """The cart by its token, then its lines with their variants and
+    products; the header's badge is worked out from those lines."""
     shirt_m = shop["shirt"].variants.get(sku="BTK-1-M")
     client.post(f"/s/{cart_token}/cart/add/", {"variant": shirt_m.pk, "quantity": 1})
-    client.get("/")  # navigation cached
+    client.get(f"/s/{cart_token}{language}/cart/")  # navigation and layout cached
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(f"/s/{cart_token}/cart/")
+        response = client.get(f"/s/{cart_token}{language}/cart/")
     assert response.status_code == 200
-    assert len(ctx.captured_queries) <= 3, [q["sql"][:90] for q in ctx.captured_queries]
+    assert len(ctx.captured_queries) <= 2, [q["sql"][:90] for q in ctx.captured_queries]
+
+
+def test_cart_page_badge_is_the_badge_of_every_other_page(client, shop, cart_token):
+    """Worked out from the cart page's own lines, the badge says what the
+    badge query says: every unit, and the total of what can be bought —
+    with a line beyond its stock and a line no longer for sale."""
+    from kedai.cart.selectors import cart_badge
+    from kedai.storefront.cart_badge import cart_badge_html
+
+    shirt_m = shop["shirt"].variants.get(sku="BTK-1-M")
+    client.post(f"/s/{cart_token}/cart/add/", {"variant": shirt_m.pk, "quantity": 3})
+    shirt_m.stock = 1
+    shirt_m.save()
+    shop["kopi"].is_active = False
+    shop["kopi"].save()
+    badge = cart_badge_html(cart_badge(token=cart_token))
+    assert 'class="badge"' in badge
+    page = client.get(f"/s/{cart_token}/cart/").content.decode()
+    assert badge in page
+    other_page = client.get(f"/s/{cart_token}/search/").content.decode()
+    assert badge in other_page
+
+
+def test_cart_summary_reads_what_the_orm_reads(shop, cart_token):
+    """The hand-written statement gives the same lines, prices (two
+    decimals, as the ORM gives them on SQLite too) and order."""
+    from decimal import Decimal
+
+    from kedai.cart import services
+    from kedai.cart.selectors import cart_summary
+
+    cart = services.cart_get(token=cart_token)
+    services.cart_add_line(cart=cart, variant_id=shop["shirt"].variants.get(
+        sku="BTK-1-M").pk, quantity=2)
+    summary = cart_summary(cart=cart)
+    orm = list(CartLine.objects.filter(cart=cart).select_related("variant__product"))
+    assert [lv.line.pk for lv in summary.lines] == [line.pk for line in orm]
+    for lv, line in zip(summary.lines, orm, strict=True):
+        assert lv.line.quantity == line.quantity
+        assert lv.line.created_at == line.created_at
+        assert str(lv.unit_price) == str(line.variant.price)
+        assert lv.line.variant.label == line.variant.label
+        assert lv.line.variant.product.slug == line.variant.product.slug
+        # Columns not read load on access, as with .only().
+        assert lv.line.variant.weight_grams == line.variant.weight_grams
+    assert summary.subtotal == Decimal("1234.50") + Decimal("119.80")
+    assert str(summary.lines[0].unit_price) == "1234.50"
+    fresh = services.cart_get(token=cart_token)
+    assert (fresh.pk, fresh.currency, fresh.last_seen_at) == (
+        cart.pk, cart.currency, Cart.objects.get(pk=cart.pk).last_seen_at)
 
 
 @pytest.mark.parametrize("language", ["", "/ms"])
