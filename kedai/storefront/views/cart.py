@@ -5,9 +5,7 @@ has no cookies, and ShopperTokenMiddleware refuses cross-site POSTs by the
 browser's Sec-Fetch-Site/Origin headers instead.
 """
 
-from dataclasses import dataclass
 from functools import wraps
-from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpResponse, HttpResponseRedirect
@@ -24,6 +22,7 @@ from kedai.catalog import selectors as catalog_selectors
 from kedai.catalog.models import Product
 from kedai.core.forms import id_or_none
 from kedai.storefront.cart_badge import cart_badge_html
+from kedai.storefront.cart_rows import CartRow, cart_rows_html
 from kedai.storefront.clients import mail_client
 from kedai.storefront.forms import (
     AddToCartForm,
@@ -32,6 +31,7 @@ from kedai.storefront.forms import (
     safe_next,
 )
 from kedai.storefront.shopper import token_url
+from kedai.storefront.templatetags.storefront import product_url
 from kedai.storefront.views.pages import product_page
 
 
@@ -64,19 +64,6 @@ def _cart_or_missing(request, *, adding=False):
                             {"expired": False}, status=404)
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """A line of the cart table with what its template would otherwise
-    work out per line: its form's address and its error."""
-
-    line: Any
-    unit_price: Any
-    line_total: Any
-    problem: str
-    action: str
-    error: str
-
-
 def _render_cart(request, cart, *, status=200, errors=None, email_form=None,
                  highlight=None):
     summary = cart_selectors.cart_summary(cart=cart)
@@ -84,14 +71,15 @@ def _render_cart(request, cart, *, status=200, errors=None, email_form=None,
     request.cart_badge_html = cart_badge_html(cart_selectors.cart_view_badge(summary))
     errors = errors or {}
     lines_url = reverse("storefront:cart_line", kwargs={"line_id": 0})[:-2]
-    rows = [_Row(lv.line, lv.unit_price, lv.line_total, lv.problem,
+    rows = cart_rows_html(
+        (CartRow(lv.line, lv.unit_price, lv.line_total, lv.problem,
                  f"{lines_url}{lv.line.pk}/", errors.get(lv.line.pk, ""))
-            for lv in summary.lines]
+         for lv in summary.lines), product_url=product_url, highlight=highlight)
     template = ("storefront/partials/cart_table.html"
                 if request.headers.get("HX-Request") else "storefront/cart.html")
     return render(request, template, {
         "summary": summary,
-        "rows": rows,
+        "rows_html": rows,
         "cart_link": request.build_absolute_uri(reverse("storefront:cart")),
         "line_errors": errors,
         "email_form": email_form or EmailCartForm(),
