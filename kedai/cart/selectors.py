@@ -149,7 +149,7 @@ def cart_open_get(*, token_hash: str) -> Cart | None:
     """The open cart with this token hash, or None (one hand-written query:
     every cart request starts with it)."""
     fields = list(Cart._meta.concrete_fields)
-    columns = ", ".join(f.column for f in fields)
+    columns = ", ".join(str(f.column) for f in fields)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {columns} FROM {Cart._meta.db_table} "  # noqa: S608

@@ -174,3 +174,42 @@ def test_htmx_add_of_a_product_with_options_goes_to_its_page(client, shop,
                            HTTP_HX_REQUEST="true")
     assert response.status_code == 204
     assert response["HX-Redirect"] == f"/s/{cart_token}/p/batik-shirt/?choose=1"
+
+
+@pytest.mark.parametrize("language", ["", "/ms"])
+def test_cart_rows_escape_names_and_show_problems_and_errors(
+        client, shop, cart_token, language):
+    """The rows built in Python escape what a shopper or owner typed, keep
+    the variant's options, a line's problem, and a change's error by its
+    field, in both languages."""
+    from django.utils import translation
+
+    kopi = shop["kopi"]
+    kopi.name = 'Kopi <b>"Tenom"</b> & Co'
+    kopi.save()
+    shirt_m = shop["shirt"].variants.get(sku="BTK-1-M")
+    client.post(f"/s/{cart_token}/cart/add/", {"variant": shirt_m.pk, "quantity": 3})
+    shirt_m.stock = 2
+    shirt_m.save()
+    line = CartLine.objects.get(variant=shirt_m)
+    page = client.get(f"/s/{cart_token}{language}/cart/?added={line.pk}")
+    html = page.content.decode()
+    escaped = "Kopi &lt;b&gt;&quot;Tenom&quot;&lt;/b&gt; &amp; Co"
+    assert "<b>" not in html
+    assert escaped in html
+    assert f'<tr id="line-{line.pk}" class="highlight">' in html
+    assert "<br><small>M</small><br><small>BTK-1-M</small>" in html
+    with translation.override("ms" if language else "en"):
+        from django.utils.translation import gettext
+        assert gettext("Only %(n)d left in stock") % {"n": 2} in html
+        assert gettext("Quantity of %(name)s") % {"name": escaped} in html
+    assert f'action="/s/{cart_token}{language}/cart/lines/{line.pk}/"' in html
+    response = client.post(f"/s/{cart_token}{language}/cart/lines/{line.pk}/",
+                           {"action": "update", "quantity": "5"},
+                           HTTP_HX_REQUEST="true")
+    assert response.status_code == 422
+    fragment = response.content.decode()
+    assert fragment.startswith('<div id="cart-table">')
+    assert f'aria-describedby="qty-{line.pk}-error"' in fragment
+    assert f'<p class="error" id="qty-{line.pk}-error" role="alert">' in fragment
+    assert fragment.count("aria-invalid") == 1
