@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -76,7 +77,9 @@ def _loaded(model, wanted: set[str]) -> list:
     return [f for f in model._meta.concrete_fields if f.attname in wanted]
 
 
+@functools.cache
 def _lines_parts():
+    """The lines' statement and, per model read, its fields (worked out once)."""
     from kedai.catalog.models import Product, Variant
 
     parts = [(CartLine, "l", _loaded(CartLine, _LINE_FIELDS)),
@@ -91,20 +94,31 @@ def _lines_parts():
     return sql, parts
 
 
+def _converter(field):
+    """How a raw column of ``field`` becomes what the ORM would give (only
+    the types the cart reads: datetimes, amounts, booleans)."""
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return _aware
+    if kind == "DecimalField":
+        return lambda value: None if value is None else _amount(value)
+    if kind == "BooleanField":
+        return bool
+    return None
+
+
+@functools.cache
+def _reader(model, fields: tuple) -> tuple[list[str], list]:
+    return [f.attname for f in fields], [_converter(f) for f in fields]
+
+
 def _from_row(model, fields, values):
-    """A model instance from raw column values, converted as the ORM does
-    (only the types the cart reads: datetimes, amounts, booleans)."""
-    converted = []
-    for f, value in zip(fields, values, strict=True):
-        kind = f.get_internal_type()
-        if kind == "DateTimeField":
-            value = _aware(value)
-        elif kind == "DecimalField" and value is not None:
-            value = _amount(value)
-        elif kind == "BooleanField":
-            value = bool(value)
-        converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+    """A model instance from raw column values, converted as the ORM does;
+    the fields not read load on access (as with ``.only()``)."""
+    names, converters = _reader(model, tuple(fields))
+    converted = [value if convert is None else convert(value)
+                 for convert, value in zip(converters, values, strict=True)]
+    return model.from_db(connection.alias, names, converted)
 
 
 def _cart_lines(cart: Cart) -> list[CartLine]:
