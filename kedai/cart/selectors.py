@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,13 +33,16 @@ def cart_summary(*, cart: Cart) -> CartView:
     """The cart's lines priced from the live catalogue (one query).
 
     Totals here are indicative; checkout recomputes and snapshots prices.
+    The statement is written by hand (the cart page runs it on every
+    visit, and building the ORM's select_related query cost more than
+    running it); lines, variants and products come back as model
+    instances with only the columns read here loaded (the others load on
+    access, as with ``.only()``).
     """
     from django.utils.translation import gettext as _
 
-    lines = (CartLine.objects.filter(cart=cart)
-             .select_related("variant__product"))
     views, subtotal, count = [], Decimal("0"), 0
-    for line in lines:
+    for line in _cart_lines(cart):
         v = line.variant
         available = v.is_active and v.product.is_active and v.stock > 0
         problem = ""
@@ -52,6 +56,120 @@ def cart_summary(*, cart: Cart) -> CartView:
             subtotal += total
             count += line.quantity
     return CartView(cart, views, subtotal, count)
+
+
+def cart_view_badge(view: CartView) -> CartBadge:
+    """The header badge of a cart whose summary is at hand (no query): every
+    unit in the cart, and the subtotal of what can still be bought — what
+    ``cart_badge`` reads for the same cart."""
+    return CartBadge(sum(lv.line.quantity for lv in view.lines), view.subtotal)
+
+
+_LINE_FIELDS = {"id", "cart_id", "variant_id", "quantity", "created_at", "updated_at"}
+_VARIANT_FIELDS = {"id", "product_id", "sku", "option1", "option2", "option3",
+                   "price", "stock", "is_active"}
+_PRODUCT_FIELDS = {"id", "name", "slug", "is_active"}
+
+
+def _loaded(model, wanted: set[str]) -> list:
+    """The fields of ``model`` named in ``wanted``, in the model's order
+    (the order ``Model.from_db`` expects its values in)."""
+    return [f for f in model._meta.concrete_fields if f.attname in wanted]
+
+
+@functools.cache
+def _lines_parts():
+    """The lines' statement and, per model read, its fields (worked out once)."""
+    from kedai.catalog.models import Product, Variant
+
+    parts = [(CartLine, "l", _loaded(CartLine, _LINE_FIELDS)),
+             (Variant, "v", _loaded(Variant, _VARIANT_FIELDS)),
+             (Product, "p", _loaded(Product, _PRODUCT_FIELDS))]
+    columns = ", ".join(f"{alias}.{f.column}" for _m, alias, fields in parts
+                        for f in fields)
+    sql = (f"SELECT {columns} FROM {CartLine._meta.db_table} l "  # noqa: S608
+           f"JOIN {Variant._meta.db_table} v ON v.id = l.variant_id "
+           f"JOIN {Product._meta.db_table} p ON p.id = v.product_id "
+           "WHERE l.cart_id = %s ORDER BY l.created_at, l.id")
+    return sql, parts
+
+
+def _converter(field):
+    """How a raw column of ``field`` becomes what the ORM would give (only
+    the types the cart reads: datetimes, amounts, booleans)."""
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        return _aware
+    if kind == "DecimalField":
+        return lambda value: None if value is None else _amount(value)
+    if kind == "BooleanField":
+        return bool
+    return None
+
+
+@functools.cache
+def _reader(model, fields: tuple) -> tuple[list[str], list]:
+    return [f.attname for f in fields], [_converter(f) for f in fields]
+
+
+def _from_row(model, fields, values):
+    """A model instance from raw column values, converted as the ORM does;
+    the fields not read load on access (as with ``.only()``)."""
+    names, converters = _reader(model, tuple(fields))
+    converted = [value if convert is None else convert(value)
+                 for convert, value in zip(converters, values, strict=True)]
+    return model.from_db(connection.alias, names, converted)
+
+
+def _cart_lines(cart: Cart) -> list[CartLine]:
+    sql, parts = _lines_parts()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cart.pk])
+        rows = cursor.fetchall()
+    lines = []
+    for row in rows:
+        made, start = [], 0
+        for model, _alias, fields in parts:
+            made.append(_from_row(model, fields, row[start:start + len(fields)]))
+            start += len(fields)
+        line, variant, product = made
+        variant.product = product
+        line.cart, line.variant = cart, variant
+        lines.append(line)
+    return lines
+
+
+def _amount(value) -> Decimal:
+    """A price column as the ORM returns it (SQLite hands back a float or
+    an int; its text form is the stored two-decimal amount)."""
+    from kedai.core.money import round_places, to_decimal
+
+    return value if isinstance(value, Decimal) else round_places(to_decimal(str(value)))
+
+
+def _aware(value):
+    """A datetime column as the ORM returns it (SQLite: naive, in UTC)."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, connection.timezone)
+    return value
+
+
+def cart_open_get(*, token_hash: str) -> Cart | None:
+    """The open cart with this token hash, or None (one hand-written query:
+    every cart request starts with it)."""
+    fields = list(Cart._meta.concrete_fields)
+    columns = ", ".join(str(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {Cart._meta.db_table} "  # noqa: S608
+            "WHERE token_hash = %s AND status = %s", [token_hash, Cart.Status.OPEN])
+        row = cursor.fetchone()
+    return None if row is None else _from_row(Cart, fields, row)
 
 
 def cart_item_count(*, cart: Cart) -> int:

@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
 from kedai.cart.lock_objects import cart_qs_select_for_update
 from kedai.cart.models import Cart, CartLine
+from kedai.cart.selectors import cart_open_get
 from kedai.catalog.models import Variant
 from kedai.core import tokens
 from kedai.core.ratelimit import rate_limit_exceeded
@@ -50,12 +51,9 @@ def cart_get(*, token: str) -> Cart:
     """
     if not tokens.is_well_formed(token):
         raise CartNotFound(_("This cart link is not valid."), code="not_found")
-    try:
-        cart = Cart.objects.get(token_hash=tokens.token_hash(token),
-                                status=Cart.Status.OPEN)
-    except Cart.DoesNotExist:
-        raise CartNotFound(_("This cart link is not valid."),
-                           code="not_found") from None
+    cart = cart_open_get(token_hash=tokens.token_hash(token))
+    if cart is None:
+        raise CartNotFound(_("This cart link is not valid."), code="not_found")
     now = timezone.now()
     if cart.is_expired(now):
         raise CartExpired(_("This cart has expired."), code="expired")

@@ -26,3 +26,12 @@ def cart_badge_html(badge: CartBadge) -> str:
 
 def cart_badge_for(token: str | None) -> str:
     return cart_badge_html(cart_badge(token=token)) if token else ""
+
+
+def cart_badge_for_request(request) -> str:
+    """The badge of the request's cart: the one its view already worked out
+    (``request.cart_badge_html``, the cart page: no query), else read."""
+    known = getattr(request, "cart_badge_html", None)
+    if known is not None:
+        return known
+    return cart_badge_for(getattr(request, "shopper_token", None))

@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 
 from kedai.catalog.versions import catalog_version
 from kedai.core.tokens import new_token
-from kedai.storefront.cart_badge import cart_badge_for
+from kedai.storefront.cart_badge import cart_badge_for_request
 
 
 class SharedLayoutNode(template.Node):
@@ -48,7 +48,7 @@ class SharedLayoutNode(template.Node):
             html = html.replace(placeholder, token)
             if mark and mark in html:
                 badge = (getattr(request, "cart_badge_mark", None)
-                         or cart_badge_for(token))
+                         or cart_badge_for_request(request))
                 html = html.replace(mark, badge)
         return mark_safe(html)  # noqa: S308 - rendered by the template engine
 

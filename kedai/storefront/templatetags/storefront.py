@@ -72,13 +72,13 @@ def cart_badge(context):
     for storefront.page_cache to fill in per response."""
     from django.utils.safestring import mark_safe
 
-    from kedai.storefront.cart_badge import cart_badge_for
+    from kedai.storefront.cart_badge import cart_badge_for_request
 
     request = context.get("request")
     mark = getattr(request, "cart_badge_mark", None)
     if mark:
         return mark_safe(mark)  # noqa: S308 - our own random HTML comment
-    return mark_safe(cart_badge_for(getattr(request, "shopper_token", None)))  # noqa: S308 - built with format_html
+    return mark_safe(cart_badge_for_request(request))  # noqa: S308 - built with format_html
 
 
 @register.simple_tag(takes_context=True)

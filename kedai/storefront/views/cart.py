@@ -21,6 +21,8 @@ from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
 from kedai.catalog import selectors as catalog_selectors
 from kedai.catalog.models import Product
 from kedai.core.forms import id_or_none
+from kedai.storefront.cart_badge import cart_badge_html
+from kedai.storefront.cart_rows import CartRow, cart_rows_html
 from kedai.storefront.clients import mail_client
 from kedai.storefront.forms import (
     AddToCartForm,
@@ -29,6 +31,7 @@ from kedai.storefront.forms import (
     safe_next,
 )
 from kedai.storefront.shopper import token_url
+from kedai.storefront.templatetags.storefront import product_url
 from kedai.storefront.views.pages import product_page
 
 
@@ -64,12 +67,21 @@ def _cart_or_missing(request, *, adding=False):
 def _render_cart(request, cart, *, status=200, errors=None, email_form=None,
                  highlight=None):
     summary = cart_selectors.cart_summary(cart=cart)
+    # The header's badge comes from the lines just read (no second query).
+    request.cart_badge_html = cart_badge_html(cart_selectors.cart_view_badge(summary))
+    errors = errors or {}
+    lines_url = reverse("storefront:cart_line", kwargs={"line_id": 0})[:-2]
+    rows = cart_rows_html(
+        (CartRow(lv.line, lv.unit_price, lv.line_total, lv.problem,
+                 f"{lines_url}{lv.line.pk}/", errors.get(lv.line.pk, ""))
+         for lv in summary.lines), product_url=product_url, highlight=highlight)
     template = ("storefront/partials/cart_table.html"
                 if request.headers.get("HX-Request") else "storefront/cart.html")
     return render(request, template, {
         "summary": summary,
+        "rows_html": rows,
         "cart_link": request.build_absolute_uri(reverse("storefront:cart")),
-        "line_errors": errors or {},
+        "line_errors": errors,
         "email_form": email_form or EmailCartForm(),
         "highlight": highlight,
         "emailed": request.GET.get("emailed") == "1",
