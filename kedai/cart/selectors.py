@@ -68,7 +68,8 @@ def cart_view_badge(view: CartView) -> CartBadge:
 _LINE_FIELDS = {"id", "cart_id", "variant_id", "quantity", "created_at", "updated_at"}
 _VARIANT_FIELDS = {"id", "product_id", "sku", "option1", "option2", "option3",
                    "price", "stock", "is_active"}
-_PRODUCT_FIELDS = {"id", "name", "slug", "is_active"}
+_PRODUCT_FIELDS = {"id", "name", "slug", "is_active",
+                   "category_id"}  # category: for promotions on categories
 
 
 def _loaded(model, wanted: set[str]) -> list:
