@@ -199,7 +199,9 @@ def open_browser(playwright_driver, chromium_executable, other_site, tmp_path):
             locale="en-GB",
         )
         contexts.append(context)
-        context.set_default_timeout(5_000)
+        # As the office browser: a first page of a cold server on a busy
+        # machine can take more than 5 s.
+        context.set_default_timeout(10_000)
         page = context.pages[0] if context.pages else context.new_page()
         session = BrowserSession(context=context, page=page)
         context.on("response", session.record_response)

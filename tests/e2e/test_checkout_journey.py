@@ -20,7 +20,7 @@ def test_guest_places_an_order_with_bank_transfer(live_server, open_browser):
                  variants=[{"sku": "KOPI-250", "price": Decimal("18.50"),
                             "stock": 4}])
     base = live_server.url
-    flat_shipping()
+    flat_rate = flat_shipping()
     shopper = open_browser()
     page = shopper.page
 
@@ -43,6 +43,9 @@ def test_guest_places_an_order_with_bank_transfer(live_server, open_browser):
     page.get_by_role("button", name="Continue to delivery").click()
 
     page.wait_for_url(re.compile(r"/delivery/$"))
+    # The cheapest option is preselected (a carrier's rate card may be
+    # cheaper); this shopper picks the flat rate.
+    page.locator(f'[name="shipping_method"][value="{flat_rate}"]').check()
     page.locator('[name="payment_method"][value="bank_transfer"]').check()
     page.get_by_role("button", name="Continue to review").click()
 

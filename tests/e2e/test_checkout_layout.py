@@ -40,7 +40,7 @@ def test_checkout_journey_layout(live_server, open_browser, javascript, viewport
         make_product(name=f"Kopi Tenom {n}", slug=f"kopi-{n}", category=food,
                      variants=[{"sku": f"KOPI-{n}", "price": Decimal("18.50"),
                                 "stock": 9}])
-    flat_shipping()
+    flat_rate = flat_shipping()
     shopper = open_browser(javascript=javascript)
     page = shopper.page
     page.set_viewport_size(MOBILE if viewport == "phone" else DESKTOP)
@@ -83,6 +83,9 @@ def test_checkout_journey_layout(live_server, open_browser, javascript, viewport
     page.get_by_role("button", name="Continue to delivery").click()
     page.wait_for_url(re.compile(r"/delivery/$"))
     _shot(page, f"delivery-{name}")
+    # The cheapest option is preselected (a carrier's rate card may be
+    # cheaper); the totals below are those of the flat rate.
+    page.locator(f'[name="shipping_method"][value="{flat_rate}"]').check()
     page.locator('[name="payment_method"][value="bank_transfer"]').check()
     page.get_by_role("button", name="Continue to review").click()
     page.wait_for_url(re.compile(r"/review/$"))

@@ -32,8 +32,10 @@ def _journey(base, page):
         "button").first.click()
     page.wait_for_url(re.compile(r"/s/[A-Za-z0-9_-]{32}/cart/"))
     page.goto(page.url.split("?")[0].replace("/cart/", "/p/baju-kurung/"))
-    page.locator('[name="variant"]').first.check()
-    page.get_by_role("button", name="Add to cart").click()
+    # The first size in stock is chosen; a link of the picker picks another.
+    page.locator(".option-values").get_by_role("link", name=re.compile(r"^M\b")).click()
+    page.wait_for_url(re.compile(r"/p/baju-kurung/\?variant=\d+#buy$"))
+    page.locator("form.add-to-cart").get_by_role("button", name="Add to cart").click()
     page.wait_for_timeout(300)
     page.goto(page.url.split("/p/")[0] + "/cart/")
     # Updates in place (htmx), one refused (422, swapped with its message).

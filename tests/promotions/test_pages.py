@@ -84,6 +84,21 @@ def test_review_page_code_changes_the_total_placed_and_charged(client, cart_toke
 
 
 @pytest.mark.django_db
+def test_review_page_code_form_keeps_the_cart_in_the_url(client, cart_token):
+    """Under /s/<cart>/checkout/<token>/ the code form posts and returns
+    there, so the header's links still carry the shopper's cart."""
+    voucher("RAYA10")
+    token = to_review(client, cart_token)
+    prefix = f"/s/{cart_token}/checkout/{token}"
+    review = client.get(f"{prefix}/review/").content.decode()
+    assert f'action="{prefix}/code/"' in review
+    response = client.post(f"{prefix}/code/", {"code": "raya10"})
+    assert response.status_code == 303
+    assert response["Location"].startswith(f"{prefix}/review/?promo=added")
+    assert "Code RAYA10 applied." in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
 def test_cart_page_reads_rules_from_the_cache_and_sees_changes(
         client, cart_token):
     from django.db import connection

@@ -85,7 +85,9 @@ def promo_hints(subtotal) -> list:
 
 @register.simple_tag(takes_context=True)
 def promo_checkout_url(context, token) -> str:
-    """Where the review page's code form posts (outside any cart token)."""
-    from kedai.storefront.shopper import root_url
+    """Where the review page's code form posts: under the cart's token when
+    the page came that way (``/s/<cart>/checkout/<token>/code/``), like
+    the checkout's own steps, so the shopper's cart stays in every link."""
+    from django.urls import reverse
 
-    return root_url(context["request"], "storefront:checkout_code", token=token)
+    return reverse("storefront:checkout_code", kwargs={"token": token})

@@ -19,7 +19,6 @@ from kedai.checkout.models import Checkout
 from kedai.core.privacy import capability_page
 from kedai.promotions import services as promotions
 from kedai.promotions.exceptions import VoucherError
-from kedai.storefront.shopper import root_url
 from kedai.storefront.views.cart import SeeOther, cart_post
 
 # Enough of a refused code to say why (a code is at most 32 characters).
@@ -59,5 +58,7 @@ def checkout_code(request, token):
             "text": _("This checkout link is not valid. Go back to your cart "
                       "and start the checkout again."),
         }, status=404)
-    url = root_url(request, "storefront:checkout_review", token=token)
+    # Back to the review page by the way it came (under the cart's token
+    # or not), as the checkout's steps do.
+    url = reverse("storefront:checkout_review", kwargs={"token": token})
     return _apply(request, checkout.cart, url, email=checkout.email)
