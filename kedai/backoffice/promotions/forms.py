@@ -59,7 +59,8 @@ class _Scheduled(forms.ModelForm):
     ends_at = LocalDateTimeField(label=_("Ends"))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts is not None and ends is not None and ends <= starts:
             self.add_error("ends_at", _("The end must be after the start."))
@@ -80,7 +81,8 @@ class _Scoped(_Scheduled):
         widget=forms.SelectMultiple(attrs={"size": 8}))
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         scope = data.get("scope")
         if scope == Scope.CATEGORIES and not data.get("categories"):
             self.add_error("categories", _("Choose at least one category."))
@@ -121,7 +123,8 @@ class VoucherForm(_Scoped):
         return code
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         value = data.get("value")
         if (data.get("kind") == Voucher.Kind.PERCENT and value is not None
                 and value > 100):
@@ -143,7 +146,8 @@ class AutomaticDiscountForm(_Scoped):
                   "ends_at", "is_paused"]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in ("buy_quantity", "get_quantity"):
             if data.get(name) is not None and data[name] < 1:
                 self.add_error(name, _("At least 1."))

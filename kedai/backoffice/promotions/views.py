@@ -2,8 +2,9 @@
 
 Campaigns, vouchers, automatic discounts and free-delivery thresholds
 are created and edited on the forms here (Owner); codes are generated in
-bulk from a voucher as a CSV download. This page reports uses, revenue and discount given per voucher, campaign
-and automatic discount, with a CSV download of each report.
+bulk from a voucher as a CSV download. This page reports uses, revenue
+and discount given per voucher, campaign and automatic discount, with a
+CSV download of each report.
 """
 
 import csv
@@ -19,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kedai.backoffice.access import office_view
 from kedai.backoffice.promotions import forms
-from kedai.promotions.exceptions import PromotionError
 from kedai.promotions import selectors
+from kedai.promotions.exceptions import PromotionError
 from kedai.promotions.models import (
     STATE_LABELS,
     AutomaticDiscount,
