@@ -146,3 +146,12 @@ def test_owner_creates_a_voucher_and_generates_codes_in_the_office(
         rows = list(csv.DictReader(f))
     assert len({r["code"] for r in rows}) == 5
     assert Voucher.objects.filter(batch=rows[0]["batch"]).count() == 5
+    page.goto(f"{live_server.url}/office/promotions/thresholds/new/")
+    page.get_by_role("button", name="Bahasa Melayu").click()
+    expect(page.locator("h1")).to_contain_text("Ambang penghantaran percuma baharu")
+    page.locator("#id_min_subtotal").fill("-1")
+    page.locator("#promotion-form button[type=submit]").click()
+    expect(page.locator("#id_min_subtotal_errors")).to_be_visible()
+    screenshot(page, "promo-threshold-refused-ms")
+    page.goto(f"{live_server.url}/office/promotions/")
+    screenshot(page, "promo-overview-ms")
