@@ -58,6 +58,8 @@ def test_each_kind_made_in_the_office_applies_at_checkout(owner):
     raya = Campaign.objects.get()
     # Typed in Malaysia time (UTC+8), stored in UTC.
     assert raya.starts_at == datetime(2025, 12, 31, 16, 0, tzinfo=UTC)
+    edit = owner.get(f"/office/promotions/campaigns/{raya.pk}/edit/")
+    assert 'value="2026-01-01T00:00"' in edit.content.decode()
 
     r = owner.post("/office/promotions/vouchers/new/", {
         "code": " raya10 ", "campaign": raya.pk, "kind": "percent", "value": "10",
@@ -198,4 +200,22 @@ def test_bad_generation_makes_no_codes(owner, data, field):
     r = owner.post(f"/office/promotions/vouchers/{model.pk}/generate/", data)
     assert r.status_code == 400
     assert field in r.context["form"].errors
+    assert Voucher.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_taken_by_a_concurrent_save_is_refused_not_a_crash(owner,
+                                                                  monkeypatch):
+    from kedai.backoffice.promotions import forms
+
+    # The uniqueness check passed, then another save took the code.
+    def clean_code(self):
+        voucher("RACE")
+        return "RACE"
+
+    monkeypatch.setattr(forms.VoucherForm, "clean_code", clean_code)
+    r = owner.post("/office/promotions/vouchers/new/", {
+        "code": "RACE", "kind": "fixed", "value": "1", "scope": "order"})
+    assert r.status_code == 400
+    assert "code" in r.context["form"].errors
     assert Voucher.objects.count() == 1

@@ -11,7 +11,7 @@ import csv
 import io
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -144,11 +144,18 @@ def promotion_edit(request, kind: str, pk: int | None = None):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                saved = form.save()
-            rules_changed()
-            messages.success(request, _("“%(name)s” saved.") % {"name": saved})
-            return redirect("backoffice_promotions:overview")
+            try:
+                with transaction.atomic():
+                    saved = form.save()
+            except IntegrityError:
+                # A code taken by a concurrent save, or a rule of the table.
+                form.add_error("code" if "code" in form.fields else None,
+                               _("This could not be saved; another change came "
+                                 "first. Check the values and save again."))
+            else:
+                rules_changed()
+                messages.success(request, _("“%(name)s” saved.") % {"name": saved})
+                return redirect("backoffice_promotions:overview")
         status = 400
     new_title, edit_title = _titles(kind)
     return render(request, "backoffice/promotions/edit.html", {
