@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse
@@ -23,7 +20,11 @@ from kedai.promotions.models import (
     Voucher,
 )
 from kedai.promotions.rules import rules_changed
-from kedai.promotions.services import code_normalise, vouchers_generate
+from kedai.promotions.services import (
+    code_normalise,
+    vouchers_csv,
+    vouchers_generate,
+)
 
 
 class VoucherForm(forms.ModelForm):
@@ -79,14 +80,7 @@ def generate_codes(modeladmin, request: HttpRequest, queryset):
         except PromotionError as exc:
             form.add_error(None, exc.message)
         else:
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(["code", "batch", "kind", "value", "starts_at",
-                             "ends_at"])
-            for v in made:
-                writer.writerow([v.code, v.batch, v.kind, v.value,
-                                 v.starts_at or "", v.ends_at or ""])
-            response = HttpResponse(out.getvalue(), content_type="text/csv")
+            response = HttpResponse(vouchers_csv(made), content_type="text/csv")
             name = made[0].batch if made else "codes"
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
             return response

@@ -16,6 +16,8 @@ exceeded by concurrent checkouts (no read-then-write).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import secrets
 from collections.abc import Iterable, Sequence
@@ -398,7 +400,26 @@ def vouchers_generate(*, prefix: str, count: int, template: Voucher,
         made = Voucher.objects.bulk_create([
             Voucher(**fields, code=code, batch=batch, usage_limit=1)
             for code in sorted(codes - taken)])
+        if template.pk is not None:  # its categories or products, if any
+            for name in ("categories", "products"):
+                ids = list(getattr(template, name).values_list("pk", flat=True))
+                through = getattr(Voucher, name).through
+                column = "category_id" if name == "categories" else "product_id"
+                through.objects.bulk_create([
+                    through(voucher_id=v.pk, **{column: i})
+                    for v in made for i in ids], batch_size=1000)
     return made
+
+
+def vouchers_csv(vouchers: Iterable[Voucher]) -> str:
+    """The CSV of generated codes: one row per code, for printing or mailing."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["code", "batch", "kind", "value", "starts_at", "ends_at"])
+    for v in vouchers:
+        writer.writerow([v.code, v.batch, v.kind, v.value,
+                         v.starts_at or "", v.ends_at or ""])
+    return out.getvalue()
 
 
 def voucher_set_paused(*, voucher: Voucher, paused: bool) -> None:

@@ -104,3 +104,54 @@ def test_owner_pauses_a_code_from_the_promotions_page(live_server, office_browse
     expect(page.locator("tr", has_text="RAYA10")).to_contain_text("Paused")
     screenshot(page, "promo-office")
     assert Voucher.objects.get().is_paused
+
+
+def test_owner_creates_a_voucher_and_generates_codes_in_the_office(
+        live_server, office_browser, screenshot):
+    import csv
+
+    from django.contrib.auth.models import Group, User
+
+    from kedai.backoffice.roles import OWNER, roles_sync
+
+    roles_sync()
+    owner = User.objects.create_user("siti", password="pw-siti-2026-x",
+                                     is_staff=True)
+    owner.groups.add(Group.objects.get(name=OWNER))
+    page = office_browser
+    page.goto(f"{live_server.url}/office/promotions/")
+    page.get_by_label("User name").fill("siti")
+    page.get_by_label("Password").fill("pw-siti-2026-x")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="New voucher").click()
+    page.locator("#id_code").fill("raya10")
+    page.locator("#id_value").fill("150")
+    page.locator("#id_starts_at").fill("2036-11-11T00:00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#id_value_errors")).to_contain_text("between 0 and 100")
+    screenshot(page, "promo-voucher-refused")
+    assert not Voucher.objects.exists()
+    page.locator("#id_value").fill("10")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/office/promotions/$"))
+    row = page.locator("tr", has_text="RAYA10")
+    expect(row).to_contain_text("Scheduled")
+    row.get_by_role("link", name="Generate codes").click()
+    page.locator("#id_code_prefix").fill("raya")
+    page.locator("#id_count").fill("5")
+    screenshot(page, "promo-generate")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Generate and download CSV").click()
+    with open(info.value.path(), encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len({r["code"] for r in rows}) == 5
+    assert Voucher.objects.filter(batch=rows[0]["batch"]).count() == 5
+    page.goto(f"{live_server.url}/office/promotions/thresholds/new/")
+    page.get_by_role("button", name="Bahasa Melayu").click()
+    expect(page.locator("h1")).to_contain_text("Ambang penghantaran percuma baharu")
+    page.locator("#id_min_subtotal").fill("-1")
+    page.locator("#promotion-form button[type=submit]").click()
+    expect(page.locator("#id_min_subtotal_errors")).to_be_visible()
+    screenshot(page, "promo-threshold-refused-ms")
+    page.goto(f"{live_server.url}/office/promotions/")
+    screenshot(page, "promo-overview-ms")
