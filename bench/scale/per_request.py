@@ -115,7 +115,8 @@ def measure(rounds: int) -> None:
         token = re.match(r"^/s/([A-Za-z0-9_-]{32})/", cart)[1]
         timed("cart page", "get", cart)
         start = timed("checkout start", "post", f"/s/{token}/checkout/start/")
-        step = re.match(r"^/checkout/[A-Za-z0-9_-]{32}/", start["Location"])[0]
+        step = re.match(r"^(?:/s/[A-Za-z0-9_-]{32})?/checkout/[A-Za-z0-9_-]{32}/",
+                        start["Location"])[0]
         timed("checkout details", "post", step + "details/", DETAILS)
         delivery = client.get(step + "delivery/").content.decode()
         method = re.search(r'name="shipping_method"[^>]*value="([^"]+)"', delivery)

@@ -106,7 +106,9 @@ class Shopper:
         if self.request("GET", cart_url).status != 200:
             return "cart page"
         started = self.request("POST", f"/s/{token}/checkout/start/")
-        checkout = re.match(r"^/checkout/[A-Za-z0-9_-]{32}/", started.location)
+        # Started from a cart, checkout lives under the cart's prefix.
+        checkout = re.match(r"^(?:/s/[A-Za-z0-9_-]{32})?/checkout/[A-Za-z0-9_-]{32}/",
+                            started.location)
         if started.status != 303 or not checkout:
             return f"checkout start {started.status}"
         step = checkout[0]
@@ -131,13 +133,17 @@ class Shopper:
                               {"accept_terms": "on", "expected_total": total[1]})
         if placed.status in (409, 422):
             return "sold out"
-        if placed.status != 303:
+        # An online method goes straight on to the gateway: a 307 repeats
+        # the POST to the payment start (the browser re-sends its body).
+        paying = re.match(r"^/pay/([A-Za-z0-9_-]{32})/start/", placed.location)
+        if placed.status != 307 or not paying:
             return f"place {placed.status}"
-        self.order_url = placed.location
+        order_token = paying[1]
+        self.order_url = f"/order/{order_token}/"
         if not self.pay:
             return "placed"
-        order_token = re.match(r"^/order/([A-Za-z0-9_-]{32})/", placed.location)[1]
-        pay = self.request("POST", f"/pay/{order_token}/start/", {"method": "billplz"})
+        pay = self.request("POST", placed.location,
+                           {"accept_terms": "on", "expected_total": total[1]})
         if pay.status != 200:
             return f"pay start {pay.status}"
         parser = _Forms()
