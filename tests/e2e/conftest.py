@@ -218,8 +218,8 @@ def open_browser(playwright_driver, chromium_executable, other_site, tmp_path):
 def screenshot():
     """``screenshot(page, name)``: full-page PNGs, desktop and mobile width.
 
-    Written to $KEDAI_SHOTS_DIR (default /tmp/kedai-shots) for people to look
-    at; nothing asserts on them.
+    Written to $KEDAI_SHOTS_DIR (default: kedai-shots in the temporary
+    directory) for people to look at; nothing asserts on them.
     """
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
 
