@@ -11,8 +11,9 @@ then reports the queries of its page and the median CPU milliseconds
 (``time.process_time``) of ``GET /s/<token>/cart/`` in English and Malay,
 of an add-to-cart (one unit, 8 carts × 64 variants in turn, 303 answer)
 and, for scale, of the public front page served from the page cache.
-``--profile`` prints the 30 costliest functions (cProfile, cumulative) of
-the cart page and of add-to-cart.
+``--profile`` prints the 40 costliest functions (cProfile, cumulative) of
+the cart page and of add-to-cart (``--profile-filter kedai/``: only those
+whose file path matches).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile-filter", default="",
+                        help="only functions whose file matches (e.g. kedai)")
     args = parser.parse_args(argv)
     import django
 
@@ -101,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                 cases[name](i + 1000)
             profile.disable()
             print(f"\n{name}:")
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+            stats = pstats.Stats(profile).sort_stats("cumulative")
+            stats.print_stats(args.profile_filter, 40)
     return 0
 
 

@@ -22,6 +22,7 @@ from kedai.catalog import selectors as catalog_selectors
 from kedai.catalog.models import Product
 from kedai.core.forms import id_or_none
 from kedai.storefront.cart_badge import cart_badge_html
+from kedai.storefront.cart_page import cart_page_response, cart_parts
 from kedai.storefront.cart_rows import CartRow, cart_rows_html
 from kedai.storefront.clients import mail_client
 from kedai.storefront.forms import (
@@ -75,21 +76,14 @@ def _render_cart(request, cart, *, status=200, errors=None, email_form=None,
         (CartRow(lv.line, lv.unit_price, lv.line_total, lv.problem,
                  f"{lines_url}{lv.line.pk}/", errors.get(lv.line.pk, ""))
          for lv in summary.lines), product_url=product_url, highlight=highlight)
-    template = ("storefront/partials/cart_table.html"
-                if request.headers.get("HX-Request") else "storefront/cart.html")
-    return render(request, template, {
-        "summary": summary,
-        "rows_html": rows,
-        "cart_link": request.build_absolute_uri(reverse("storefront:cart")),
-        "line_errors": errors,
-        "email_form": email_form or EmailCartForm(),
-        "highlight": highlight,
-        "emailed": request.GET.get("emailed") == "1",
-        "continue_url": _continue_url(request),
-        # An htmx update swaps the table; the subtotal in the bar below
-        # it comes along out of band.
-        "oob": bool(request.headers.get("HX-Request")),
-    }, status=status)
+    email_form = email_form or EmailCartForm()
+    parts = cart_parts(
+        request, summary, rows=rows, continue_url=_continue_url(request),
+        email=(email_form.data.get("email", "") if email_form.is_bound else "")
+        or cart.email)
+    return cart_page_response(request, parts, email_form=email_form,
+                              emailed=request.GET.get("emailed") == "1",
+                              status=status)
 
 
 def _continue_url(request) -> str:
