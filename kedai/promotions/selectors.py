@@ -105,11 +105,14 @@ def cart_promotions(*, cart: Cart, lines: Sequence[CartLine]) -> CartPromotions:
     if not lines:
         out.codes = [(v.code, "") for v in vouchers]
         return out
+    rules = rules_get()
+    if not vouchers and not any(rule.live(timezone.now()) for rule in rules.automatic):
+        return out  # nothing could take anything off: no pricing to do
     items = item_lines(lines, cart.currency)
     nav = navigation_get()
     parents = {pk: node.parent_id for pk, node in nav.categories.items()}
     promos = promotions_for_lines(cart=cart, lines=items, currency=cart.currency,
-                                  email=cart.email, rules=rules_get(),
+                                  email=cart.email, rules=rules,
                                   vouchers=vouchers, parents=parents)
     problems = {v.pk: msg for v, msg in promos.problems}
     out.codes = [(v.code, problems.get(v.pk, "")) for v in vouchers]

@@ -10,7 +10,8 @@ pages); every request then gets the shell with its own token and parts put
 in. The parts are built without the page's template: the rows and amounts
 in Python (storefront.cart_rows, the money filter), the header badge from
 the lines already read, the voucher box and the free-delivery hint from
-their own small templates.
+their own small templates, and only when they show something a cart of
+its own (the plain code box is part of the shell).
 
 Rendered without the cache (``KEDAI_PAGE_CACHE_SECONDS`` 0, a POST, an
 email form with errors) the same template gets the real parts directly;
@@ -36,6 +37,8 @@ from django.utils.safestring import SafeString, mark_safe
 from kedai.catalog.versions import catalog_version
 from kedai.core.templatetags.money import money
 from kedai.core.tokens import new_token
+from kedai.promotions.selectors import free_delivery_hints
+from kedai.storefront.templatetags.promotions import cart_promo, promo_is_plain
 
 PAGE = "storefront/cart.html"
 TABLE = "storefront/partials/cart_table.html"  # the htmx update
@@ -44,12 +47,16 @@ _PARTS = ("rows", "subtotal", "voucher", "hint", "continue", "email")
 
 @dataclass(frozen=True)
 class CartParts:
-    """What differs between two carts' pages (besides token and badge)."""
+    """What differs between two carts' pages (besides token and badge).
+
+    ``voucher`` is None when the code box is the plain one every cart
+    without codes, discounts or feedback shows: the shell holds it.
+    """
 
     has_lines: bool
     rows: SafeString
     subtotal: str
-    voucher: SafeString
+    voucher: SafeString | None
     hint: SafeString
     continue_url: str
     email: str
@@ -57,7 +64,7 @@ class CartParts:
     def values(self) -> dict[str, str]:
         """Each part as it stands in the HTML (escaped)."""
         return {"rows": self.rows, "subtotal": conditional_escape(self.subtotal),
-                "voucher": self.voucher, "hint": self.hint,
+                "voucher": self.voucher or "", "hint": self.hint,
                 "continue": conditional_escape(self.continue_url),
                 "email": conditional_escape(self.email)}
 
@@ -65,23 +72,31 @@ class CartParts:
 def cart_parts(request, summary, *, rows: SafeString, continue_url: str,
                email: str) -> CartParts:
     """The cart's own parts of its page; ``summary`` is cart_summary's."""
-    include = {"summary": summary, "request": request}
+    promo = cart_promo(request, summary)
+    hints = free_delivery_hints(subtotal=summary.subtotal)
     return CartParts(
         has_lines=bool(summary.lines), rows=rows, subtotal=money(summary.subtotal),
-        voucher=mark_safe(render_to_string(  # noqa: S308 - rendered template
-            "promotions/_code_form.html", include)),
+        voucher=None if promo_is_plain(promo) else _voucher_box(promo),
         hint=mark_safe(render_to_string(  # noqa: S308 - rendered template
-            "promotions/_free_delivery_hint.html", include)),
+            "promotions/_free_delivery_hint.html", {"summary": summary})
+            ) if hints else mark_safe(""),
         continue_url=continue_url, email=email)
 
 
+def _voucher_box(promo: dict) -> SafeString:
+    return mark_safe(render_to_string(  # noqa: S308 - rendered template
+        "promotions/_code_form.html", {"promo": promo, "promo_ready": True,
+                                       "action": reverse("storefront:cart_code")}))
+
+
 def _context(request, parts: dict[str, str], *, has_lines: bool, emailed: bool,
-             email_form, oob: bool) -> dict:
+             email_form, oob: bool, plain_voucher: bool) -> dict:
     return {
         "has_lines": has_lines,
         "rows_html": mark_safe(parts["rows"]),  # noqa: S308 - escaped parts
         "subtotal_text": mark_safe(parts["subtotal"]),  # noqa: S308
-        "voucher_html": mark_safe(parts["voucher"]),  # noqa: S308
+        "voucher_html": (_voucher_box({}) if plain_voucher
+                         else mark_safe(parts["voucher"])),  # noqa: S308
         "hint_html": mark_safe(parts["hint"]),  # noqa: S308
         "continue_url": mark_safe(parts["continue"]),  # noqa: S308
         "email_value": mark_safe(parts["email"]),  # noqa: S308
@@ -98,12 +113,13 @@ def cart_page_response(request, parts: CartParts, *, email_form, emailed: bool,
     oob = bool(request.headers.get("HX-Request"))
     template = TABLE if oob else PAGE
     flags = {"has_lines": parts.has_lines, "emailed": emailed,
-             "email_form": email_form, "oob": oob}
+             "email_form": email_form, "oob": oob,
+             "plain_voucher": parts.voucher is None and not oob}
     if not _shareable(request, email_form):
         html = render_to_string(template, _context(request, parts.values(), **flags),
                                 request)
         return HttpResponse(html, status=status)
-    key = _key(request, template, parts.has_lines, emailed)
+    key = _key(request, template, parts.has_lines, emailed, flags["plain_voucher"])
     shell = cache.get(key)
     if shell is None:
         shell = _render_shell(request, template, flags)
@@ -125,12 +141,14 @@ def _shareable(request, email_form) -> bool:
             and not email_form.errors)
 
 
-def _key(request, template: str, has_lines: bool, emailed: bool) -> str:
+def _key(request, template: str, has_lines: bool, emailed: bool,
+         plain_voucher: bool) -> str:
     where = (f"{request.scheme}://{request.get_host()}"
              f"{getattr(request, 'root_script_prefix', '/')}{request.path_info}")
     digest = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
     return (f"cart-shell:{template}:{translation.get_language()}:"
-            f"{catalog_version()}:{int(has_lines)}{int(emailed)}:{digest}")
+            f"{catalog_version()}:{int(has_lines)}{int(emailed)}"
+            f"{int(plain_voucher)}:{digest}")
 
 
 def _render_shell(request, template: str, flags: dict):

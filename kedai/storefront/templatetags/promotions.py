@@ -41,6 +41,12 @@ def _feedback(request, cart, email: str = "") -> dict:
 def promo_cart(context, summary) -> dict:
     """Codes on the cart (with why one does not apply), the discounts as
     they stand before delivery, and the form's feedback."""
+    return cart_promo(context.get("request"), summary)
+
+
+def cart_promo(request, summary) -> dict:
+    """What the cart page's code box shows (see ``promo_cart``); an empty
+    box when :func:`promo_is_plain`."""
     cart = summary.cart
     promo = selectors.cart_promotions(
         cart=cart, lines=[row.line for row in summary.lines if row.available])
@@ -66,7 +72,15 @@ def promo_cart(context, summary) -> dict:
             "discounts": [(lab, cut) for lab, cut in discounts if lab not in labels],
             "discount_total": total,
             "after": summary.subtotal - total,
-            **_feedback(context.get("request"), cart)}
+            **_feedback(request, cart)}
+
+
+def promo_is_plain(promo: dict) -> bool:
+    """True when the code box shows only its empty form: no code, no
+    discount and nothing to say about the last post (the same for every
+    cart)."""
+    return not any(promo.get(k) for k in ("codes", "discounts", "ok", "error",
+                                          "value"))
 
 
 @register.simple_tag(takes_context=True)
