@@ -496,16 +496,19 @@ def phase_pages(args, wrk: Wrk, workdir: Path) -> dict:
         def token_args(path: str):
             return lambda sent: (str(wrk.threads), path, token_pages_csv)
 
+        def wanted(page: str) -> bool:
+            return not args.only or page in args.only
+
         def one_round(suffix: str) -> list[Measure]:
             nonlocal sent_adds
             out = [wrk.measure("ceiling" + suffix, server, "/__ceiling__/")]
             out += [wrk.measure(page + suffix, server, path)
-                    for page, path in pages]
+                    for page, path in pages if wanted(page)]
             out += [wrk.measure(page + suffix, server, f"/s/{token_carts[0]}{path}",
                                 script=BENCH_DIR / "wrk_token_pages.lua",
                                 script_args=token_args(path))
-                    for page, path in token_pages]
-            if not suffix:
+                    for page, path in token_pages if wanted(page)]
+            if not suffix and wanted("add to cart"):
                 add = wrk.measure("add to cart (POST)", server,
                                   f"/s/{tokens[0]}/cart/add/",
                                   script=BENCH_DIR / "wrk_add_to_cart.lua",
@@ -769,6 +772,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-orders", dest="orders", action="store_false",
                         help="skip measuring again while a second client "
                         "places an order every second")
+    parser.add_argument("--only", type=lambda v: [p.strip() for p in v.split(",")],
+                        default=[], metavar="PAGES",
+                        help="measure only these pages besides the ceiling, e.g. "
+                             "'cart page,add to cart' (names as in the report)")
     parser.add_argument("--warmup", type=int, default=2, metavar="S",
                         help="seconds of warm-up before each page (default 2)")
     parser.add_argument("--connections", type=int, default=16,

@@ -20,6 +20,7 @@ from kedai.cart.selectors import cart_open_get
 from kedai.catalog.models import Variant
 from kedai.core import tokens
 from kedai.core.ratelimit import rate_limit_exceeded
+from kedai.core.sqlite_writer import sqlite_writer
 from kedai.notifications.exceptions import MessageObsolete, SealError
 from kedai.notifications.rendering import Rendered
 from kedai.notifications.sealing import seal, unseal
@@ -156,12 +157,16 @@ def _add_line(cart: Cart, variant_id: int, quantity: int) -> CartLine:
                                product=Variant._meta.get_field("product")
                                .related_model._meta.db_table)
     maximum = settings.KEDAI_CART_MAX_LINE_QUANTITY
-    with connection.cursor() as cursor:
+    # fetchall: stepping the statement to its end commits it (autocommit)
+    # before control returns to Python, so SQLite's write lock is never held
+    # across a switch to another thread.
+    with sqlite_writer(), connection.cursor() as cursor:
         cursor.execute(sql, [cart.pk, quantity, now, now, variant_id, quantity,
                              cart.pk, Cart.Status.OPEN, cart.pk,
                              settings.KEDAI_CART_MAX_LINES, cart.pk, variant_id,
                              maximum])
-        row = cursor.fetchone()
+        rows = cursor.fetchall()
+    row = rows[0] if rows else None
     if row is None:
         _explain_refusal(cart, variant_id, quantity)
     line_id, line_quantity = row
