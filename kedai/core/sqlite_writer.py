@@ -13,11 +13,20 @@ was 250 ms with a median of 20 ms (bench/README.md).
 one process on a lock, the processes on an exclusive ``flock`` of a file
 beside the database (``<database>.writer-lock``), and each waits exactly
 as long as the writes before it take. It is for one statement in
-autocommit mode. It does nothing on other databases, for an in-memory
-database, or inside a transaction: a transaction may already hold
-SQLite's lock, and waiting for the queue while holding it could stall the
-writer ahead (which waits for that lock in SQLite) for the whole busy
-timeout.
+autocommit mode.
+
+A commit that grows SQLite's write-ahead log past 1,000 pages copies the
+log into the database before it returns (an automatic checkpoint: tens
+of milliseconds with its fsync). Inside the queue that would hold up every
+writer behind it, so a queued statement runs with automatic checkpoints
+off, and every ``CHECKPOINT_EVERY``-th queued write of a process runs a
+passive checkpoint after leaving the queue (other writers carry on
+meanwhile; writes outside the queue keep SQLite's automatic checkpoints).
+
+It does nothing on other databases, for an in-memory database, or inside
+a transaction: a transaction may already hold SQLite's lock, and waiting
+for the queue while holding it could stall the writer ahead (which waits
+for that lock in SQLite) for the whole busy timeout.
 """
 
 from __future__ import annotations
@@ -30,7 +39,13 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+# SQLite's default: a commit that leaves the log this many pages long
+# copies it into the database (a checkpoint) before it returns.
+AUTOCHECKPOINT = 1000
+# Queued writes checkpoint after leaving the queue instead, every so many.
+CHECKPOINT_EVERY = 250
 _lock = threading.Lock()
+_writes = 0
 # Opened per process: an open file inherited across fork() would share one
 # flock between parent and child.
 _files: dict[tuple[int, str], int] = {}
@@ -53,6 +68,7 @@ def sqlite_writer() -> Iterator[None]:
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
         return
+    global _writes
     with _lock:
         fd = _lock_file(str(connection.settings_dict["NAME"]))
         if fd is None:
@@ -60,6 +76,18 @@ def sqlite_writer() -> Iterator[None]:
             return
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            yield
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_autocheckpoint = 0")
+            try:
+                yield
+            finally:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT}")
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
+        _writes += 1
+        checkpoint = _writes % CHECKPOINT_EVERY == 0
+    if checkpoint:
+        # Outside the queue: the writers behind go on while this copies.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
