@@ -64,3 +64,27 @@ def test_inside_a_transaction_it_does_not_queue(monkeypatch):
     monkeypatch.setattr(module, "_lock_file", no_queue)
     with transaction.atomic(), sqlite_writer():
         pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checkpoints_run_outside_the_queue(monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(module, "CHECKPOINT_EVERY", 2)
+    monkeypatch.setattr(module, "_writes", 0)
+
+    def autocheckpoint() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            return cursor.fetchone()[0]
+
+    seen = []
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(4):
+            with sqlite_writer():
+                seen.append(autocheckpoint())
+    assert seen == [0, 0, 0, 0]  # no automatic checkpoint inside the queue
+    assert autocheckpoint() == module.AUTOCHECKPOINT
+    checkpoints = [q["sql"] for q in queries.captured_queries
+                   if "wal_checkpoint" in q["sql"]]
+    assert checkpoints == ["PRAGMA wal_checkpoint(PASSIVE)"] * 2
