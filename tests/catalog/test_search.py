@@ -200,7 +200,6 @@ def test_broad_searches_rank_the_newest_matches_and_page_through_the_rest(
 ):
     """Beyond the rank window, pages continue newest first; nothing repeats."""
     monkeypatch.setattr(backend_module, "RANK_WINDOW", 4)
-    monkeypatch.setattr(backend_module, "NAME_WINDOW", 4)
     for n in range(9):
         add(f"Plain shirt {n}", description="Batik trim.")
     add("Batik shirt")  # newest, and the only name match
@@ -216,22 +215,63 @@ def test_broad_searches_rank_the_newest_matches_and_page_through_the_rest(
     assert pages[0].total == 10
 
 
-def test_broad_searches_put_an_older_name_match_first(backend_module, monkeypatch):
-    """An exact name match outside the newest matches is not buried."""
+def test_broad_searches_put_name_matches_among_the_newest_first(
+    backend_module, monkeypatch
+):
+    """Within the rank window a name match leads; older ones keep their place."""
     monkeypatch.setattr(backend_module, "RANK_WINDOW", 4)
-    monkeypatch.setattr(backend_module, "NAME_WINDOW", 4)
-    add("Batik shirt")  # oldest, and the only name match
-    for n in range(9):
+    add("Batik shirt")  # oldest: outside the window
+    for n in range(6):
+        add(f"Plain shirt {n}", description="Batik trim.")
+    add("Batik kaftan")  # within the newest four
+    for n in range(6, 8):
         add(f"Plain shirt {n}", description="Batik trim.")
 
     page = product_listing(ListingParams(text="batik", per_page=3))
 
     assert [p.name for p in page.products] == [
-        "Batik shirt", "Plain shirt 8", "Plain shirt 7"]
+        "Batik kaftan", "Plain shirt 7", "Plain shirt 6"]
     assert page.total_is_estimate
     assert page.total >= 5
     later = product_listing(ListingParams(text="batik", page=4, per_page=3))
-    assert [p.name for p in later.products] == ["Plain shirt 0"]
+    assert [p.name for p in later.products] == ["Batik shirt"]
+
+
+@pytest.mark.parametrize("sort", ["price", "-price", "newest", "name"])
+def test_sorted_broad_searches_order_every_match_and_estimate_the_total(
+    backend_module, monkeypatch, sort
+):
+    monkeypatch.setattr(backend_module, "RANK_WINDOW", 4)
+    for n in range(10):
+        add(f"Batik shirt {n}", variants=[{"price": Decimal(50 - n)}])
+
+    page = product_listing(ListingParams(text="batik", sort=sort, per_page=20))
+
+    by_price = [f"Batik shirt {n}" for n in range(9, -1, -1)]
+    expected = {"price": by_price, "-price": by_price[::-1],
+                "newest": by_price, "name": by_price[::-1]}[sort]
+    assert [p.name for p in page.products] == expected
+    assert page.total_is_estimate and page.total >= 5
+
+
+def test_small_searches_count_exactly_in_every_sort(backend_module, monkeypatch):
+    monkeypatch.setattr(backend_module, "RANK_WINDOW", 4)
+    for n in range(4):
+        add(f"Batik shirt {n}")
+
+    for sort in ("relevance", "price", "name"):
+        page = product_listing(ListingParams(text="batik", sort=sort))
+        assert (page.total, page.total_is_estimate) == (4, False)
+
+
+def test_a_prefix_also_finds_codes_that_start_with_it():
+    """Whole words spelt out for a prefix never lose a code starting so."""
+    add("Kurung moden")
+    add("Plain shirt", variants=[{"sku": "KURUNG2"}])
+    add("Plain skirt", description="A kurungan of pleats.")
+
+    assert sorted(search("kurung")) == ["Kurung moden", "Plain shirt", "Plain skirt"]
+    assert search("kurung mod") == ["Kurung moden"]
 
 
 @pytest.mark.parametrize("typo", ["btaik", "batk", "batikk", "bstik"])
