@@ -519,3 +519,40 @@ def test_estimated_total_extrapolates_from_the_newest_matches():
     assert estimated_total(list(range(12_345, 12_000, -1)), first_id=1,
                            floor=346) == 12_000
     assert estimated_total([5, 4, 3], first_id=3, floor=4) == 4
+
+
+# Each tuning forces one of the PostgreSQL backend's plans (see _newest):
+# walk the newest products, AND the GIN bitmap with an id range (in rounds),
+# read every match, ask for a prefix as such rather than as its words.
+PLANS = [
+    {"WALK_ROWS": 10**9},
+    {"WALK_ROWS": 0, "FLOOR_MATCHES": 0, "FLOOR_SLACK": 1},
+    {"WALK_ROWS": 0, "FLOOR_MATCHES": 10**9},
+    {"SPELL_MAX": 0},
+]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL plans")
+@pytest.mark.parametrize("plan", PLANS)
+def test_the_plan_chosen_never_changes_the_results(backend_module, monkeypatch, plan):
+    monkeypatch.setattr(backend_module, "RANK_WINDOW", 6)
+    for n in range(24):
+        words = ["Batik"] + (["songket"] if n % 5 == 0 else []) + [f"no{n}"]
+        add(" ".join(words), variants=[{"price": Decimal(10 + (n * 7) % 24)}],
+            description="Songket trim." if n % 7 == 0 else "Plain.")
+    queries = [(text, sort, page) for text in ("batik", "bat", "songket",
+                                               "batik song", "songket zzz")
+               for sort in ("relevance", "price", "-price", "newest")
+               for page in (1, 2)]
+
+    def results():
+        return [(p.total, p.total_is_estimate, [x.pk for x in p.products])
+                for p in (product_listing(ListingParams(
+                    text=text, sort=sort, page=page, per_page=4))
+                    for text, sort, page in queries)]
+
+    expected = results()
+    for name, value in plan.items():
+        monkeypatch.setattr(backend_module, name, value)
+
+    assert results() == expected
