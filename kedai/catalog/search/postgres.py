@@ -44,15 +44,17 @@ STEMS = "catalog_product_search_stem"
 WEIGHTS = "{0.05, 0.1, 0.25, 1.0}"
 RANK_WINDOW = 500
 # How many times the expected span of RANK_WINDOW matches to ask for first.
-FLOOR_SLACK = 3
+FLOOR_SLACK = 2
 # How many times the products a sorted page should need to walk at most.
 WALK_SLACK = 4
 # The most rows a walk for the newest matches is expected to read.
 WALK_ROWS = 15000
 # The most whole words a typed prefix is spelt out as.
 SPELL_MAX = 40
-# Fewer matches than this are cheaper to read all than to narrow by id.
-FLOOR_MATCHES = 5000
+# Fewer matches than this are read all rather than narrowed by id: about
+# what the narrowed query reads. Rows of the search table not read lately
+# come from disk, so rows read, not CPU, is what a cold search costs.
+FLOOR_MATCHES = 1000
 SUGGEST_WINDOW = 200
 # The {..._filter}s are empty for a rebuild, or limit every part to the
 # product ids passed three times as an array parameter.
@@ -288,10 +290,11 @@ class PostgresSearchBackend:
         """One page of many matches in ``sort`` order.
 
         Walks the listing index in that order, testing each product for the
-        words, as far as ``WALK_SLACK`` times the products the page should
-        need at the estimated share of matches; when the words are rarer
-        there (cheap snacks sorted by highest price), every match is read
-        and sorted instead.
+        words, first as far as ``WALK_SLACK`` times the products the page
+        should need at the estimated share of matches, then eight times as
+        far, while that is fewer products than twice the matches; when the
+        words are rarer there still (snacks sorted by highest price), every
+        match is read and sorted instead.
         """
         (base_sql, base_params), (offset, limit) = where, page
         order = ORDER_BY[sort]
@@ -299,19 +302,21 @@ class PostgresSearchBackend:
                        (TABLE,))
         products = max(int(cursor.fetchone()[0]), total, 1)
         reach = WALK_SLACK * (offset + limit) * products // max(total, 1) + 1000
-        cursor.execute(
-            f"""
-            SELECT hit.id FROM (
-                SELECT * FROM ({base_sql}) AS hit ORDER BY {order} LIMIT %s
-            ) AS hit JOIN {TABLE} AS idx ON idx.product_id = hit.id
-            WHERE idx.document @@ to_tsquery('simple', %s)
-            ORDER BY {order} LIMIT %s OFFSET %s
-            """,  # noqa: S608
-            (*base_params, reach, query, limit, offset),
-        )
-        ids = tuple(row[0] for row in cursor.fetchall())
-        if len(ids) == limit:
-            return ids
+        while reach < 2 * total:
+            cursor.execute(
+                f"""
+                SELECT hit.id FROM (
+                    SELECT * FROM ({base_sql}) AS hit ORDER BY {order} LIMIT %s
+                ) AS hit JOIN {TABLE} AS idx ON idx.product_id = hit.id
+                WHERE idx.document @@ to_tsquery('simple', %s)
+                ORDER BY {order} LIMIT %s OFFSET %s
+                """,  # noqa: S608
+                (*base_params, reach, query, limit, offset),
+            )
+            ids = tuple(row[0] for row in cursor.fetchall())
+            if len(ids) == limit:
+                return ids
+            reach *= 8
         # MATERIALIZED: otherwise the planner walks the whole index again.
         cursor.execute(
             f"""
