@@ -413,23 +413,34 @@ class PostgresSearchBackend:
         no stem of a code (``catalog_product_search_stem``) and at most
         ``SPELL_MAX`` listed words is asked for as those words.
         """
-        typed = [alternatives(w)[0] for w in query_words]
-        listed = [t for t in typed if len(t) > 1 and t.isalpha()]
+        listed = [alternatives(w) for w in query_words
+                  if len(alternatives(w)[0]) > 1 and alternatives(w)[0].isalpha()]
+        typed = [words[0] for words in listed]
+        # A word's synonyms (whole words) add their products to its count.
+        synonyms = [(n, other) for n, words in enumerate(listed, 1)
+                    for other in words[1:]]
         cursor.execute(
             f"""
             SELECT (SELECT max(product_id) FROM {TABLE}),
                    (SELECT min(product_id) FROM {TABLE}),
-                   w.low, f.products, f.words, EXISTS (
+                   w.low, f.products + coalesce((
+                     SELECT sum(x.products) FROM {WORDS} AS x
+                     JOIN unnest(%s::int[], %s::text[]) AS s(n, word)
+                       ON x.word = s.word
+                     WHERE s.n = w.n), 0),
+                   f.words, EXISTS (
                      SELECT 1 FROM {STEMS} WHERE stem >= w.low AND stem < w.high)
             FROM (SELECT 1) AS one
-            LEFT JOIN unnest(%s::text[], %s::text[]) AS w(low, high) ON true
+            LEFT JOIN unnest(%s::text[], %s::text[])
+              WITH ORDINALITY AS w(low, high, n) ON true
             LEFT JOIN LATERAL (
               SELECT coalesce(sum(products), 0) AS products,
                      (array_agg(word ORDER BY word))[1:%s] AS words
               FROM {WORDS} WHERE word >= w.low AND word < w.high
             ) AS f ON true
             """,  # noqa: S608
-            (listed, [t[:-1] + chr(ord(t[-1]) + 1) for t in listed], SPELL_MAX + 1),
+            ([n for n, _ in synonyms], [word for _, word in synonyms], typed,
+             [t[:-1] + chr(ord(t[-1]) + 1) for t in typed], SPELL_MAX + 1),
         )
         rows = cursor.fetchall()
         newest, oldest = rows[0][0] or 0, rows[0][1] or 0
