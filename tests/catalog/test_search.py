@@ -200,7 +200,6 @@ def test_broad_searches_rank_the_newest_matches_and_page_through_the_rest(
 ):
     """Beyond the rank window, pages continue newest first; nothing repeats."""
     monkeypatch.setattr(backend_module, "RANK_WINDOW", 4)
-    monkeypatch.setattr(backend_module, "NAME_WINDOW", 4)
     for n in range(9):
         add(f"Plain shirt {n}", description="Batik trim.")
     add("Batik shirt")  # newest, and the only name match
@@ -216,22 +215,63 @@ def test_broad_searches_rank_the_newest_matches_and_page_through_the_rest(
     assert pages[0].total == 10
 
 
-def test_broad_searches_put_an_older_name_match_first(backend_module, monkeypatch):
-    """An exact name match outside the newest matches is not buried."""
+def test_broad_searches_put_name_matches_among_the_newest_first(
+    backend_module, monkeypatch
+):
+    """Within the rank window a name match leads; older ones keep their place."""
     monkeypatch.setattr(backend_module, "RANK_WINDOW", 4)
-    monkeypatch.setattr(backend_module, "NAME_WINDOW", 4)
-    add("Batik shirt")  # oldest, and the only name match
-    for n in range(9):
+    add("Batik shirt")  # oldest: outside the window
+    for n in range(6):
+        add(f"Plain shirt {n}", description="Batik trim.")
+    add("Batik kaftan")  # within the newest four
+    for n in range(6, 8):
         add(f"Plain shirt {n}", description="Batik trim.")
 
     page = product_listing(ListingParams(text="batik", per_page=3))
 
     assert [p.name for p in page.products] == [
-        "Batik shirt", "Plain shirt 8", "Plain shirt 7"]
+        "Batik kaftan", "Plain shirt 7", "Plain shirt 6"]
     assert page.total_is_estimate
     assert page.total >= 5
     later = product_listing(ListingParams(text="batik", page=4, per_page=3))
-    assert [p.name for p in later.products] == ["Plain shirt 0"]
+    assert [p.name for p in later.products] == ["Batik shirt"]
+
+
+@pytest.mark.parametrize("sort", ["price", "-price", "newest", "name"])
+def test_sorted_broad_searches_order_every_match_and_estimate_the_total(
+    backend_module, monkeypatch, sort
+):
+    monkeypatch.setattr(backend_module, "RANK_WINDOW", 4)
+    for n in range(10):
+        add(f"Batik shirt {n}", variants=[{"price": Decimal(50 - n)}])
+
+    page = product_listing(ListingParams(text="batik", sort=sort, per_page=20))
+
+    by_price = [f"Batik shirt {n}" for n in range(9, -1, -1)]
+    expected = {"price": by_price, "-price": by_price[::-1],
+                "newest": by_price, "name": by_price[::-1]}[sort]
+    assert [p.name for p in page.products] == expected
+    assert page.total_is_estimate and page.total >= 5
+
+
+def test_small_searches_count_exactly_in_every_sort(backend_module, monkeypatch):
+    monkeypatch.setattr(backend_module, "RANK_WINDOW", 4)
+    for n in range(4):
+        add(f"Batik shirt {n}")
+
+    for sort in ("relevance", "price", "name"):
+        page = product_listing(ListingParams(text="batik", sort=sort))
+        assert (page.total, page.total_is_estimate) == (4, False)
+
+
+def test_a_prefix_also_finds_codes_that_start_with_it():
+    """Whole words spelt out for a prefix never lose a code starting so."""
+    add("Kurung moden")
+    add("Plain shirt", variants=[{"sku": "KURUNG2"}])
+    add("Plain skirt", description="A kurungan of pleats.")
+
+    assert sorted(search("kurung")) == ["Kurung moden", "Plain shirt", "Plain skirt"]
+    assert search("kurung mod") == ["Kurung moden"]
 
 
 @pytest.mark.parametrize("typo", ["btaik", "batk", "batikk", "bstik"])
@@ -479,3 +519,40 @@ def test_estimated_total_extrapolates_from_the_newest_matches():
     assert estimated_total(list(range(12_345, 12_000, -1)), first_id=1,
                            floor=346) == 12_000
     assert estimated_total([5, 4, 3], first_id=3, floor=4) == 4
+
+
+# Each tuning forces one of the PostgreSQL backend's plans (see _newest):
+# walk the newest products, AND the GIN bitmap with an id range (in rounds),
+# read every match, ask for a prefix as such rather than as its words.
+PLANS = [
+    {"WALK_ROWS": 10**9},
+    {"WALK_ROWS": 0, "FLOOR_MATCHES": 0, "FLOOR_SLACK": 1},
+    {"WALK_ROWS": 0, "FLOOR_MATCHES": 10**9},
+    {"SPELL_MAX": 0},
+]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL plans")
+@pytest.mark.parametrize("plan", PLANS)
+def test_the_plan_chosen_never_changes_the_results(backend_module, monkeypatch, plan):
+    monkeypatch.setattr(backend_module, "RANK_WINDOW", 6)
+    for n in range(24):
+        words = ["Batik"] + (["songket"] if n % 5 == 0 else []) + [f"no{n}"]
+        add(" ".join(words), variants=[{"price": Decimal(10 + (n * 7) % 24)}],
+            description="Songket trim." if n % 7 == 0 else "Plain.")
+    queries = [(text, sort, page) for text in ("batik", "bat", "songket",
+                                               "batik song", "songket zzz")
+               for sort in ("relevance", "price", "-price", "newest")
+               for page in (1, 2)]
+
+    def results():
+        return [(p.total, p.total_is_estimate, [x.pk for x in p.products])
+                for p in (product_listing(ListingParams(
+                    text=text, sort=sort, page=page, per_page=4))
+                    for text, sort, page in queries)]
+
+    expected = results()
+    for name, value in plan.items():
+        monkeypatch.setattr(backend_module, name, value)
+
+    assert results() == expected

@@ -38,11 +38,23 @@ from kedai.catalog.search.synonyms import alternatives, synonyms_current
 
 TABLE = "catalog_product_search"
 WORDS = "catalog_product_search_word"
+STEMS = "catalog_product_search_stem"
 # ts_rank_cd weights for D, C, B, A: description, categories, skus, name.
 # An SKU word also occurs in its compact form, so B stays well below A.
 WEIGHTS = "{0.05, 0.1, 0.25, 1.0}"
 RANK_WINDOW = 500
-NAME_WINDOW = 200
+# How many times the expected span of RANK_WINDOW matches to ask for first.
+FLOOR_SLACK = 2
+# How many times the products a sorted page should need to walk at most.
+WALK_SLACK = 4
+# The most rows a walk for the newest matches is expected to read.
+WALK_ROWS = 15000
+# The most whole words a typed prefix is spelt out as.
+SPELL_MAX = 40
+# Fewer matches than this are read all rather than narrowed by id: about
+# what the narrowed query reads. Rows of the search table not read lately
+# come from disk, so rows read, not CPU, is what a cold search costs.
+FLOOR_MATCHES = 1000
 SUGGEST_WINDOW = 200
 # The {..._filter}s are empty for a rebuild, or limit every part to the
 # product ids passed three times as an array parameter.
@@ -104,6 +116,22 @@ GROUP BY word
 HAVING word ~ '^[[:alpha:]]+$'
 ON CONFLICT (word) DO NOTHING
 """  # noqa: S608
+# The letters that start every indexed word that is not all letters, so a
+# prefix is known to start no code (migration catalog.0006_search_stems).
+_ALL_STEMS = f"""
+INSERT INTO {STEMS} (stem)
+SELECT DISTINCT substring(word from '^[[:alpha:]]+')
+FROM {TABLE}, unnest(document) AS lexeme(word, positions, weights)
+WHERE word ~ '^[[:alpha:]]' AND word !~ '^[[:alpha:]]+$'
+"""  # noqa: S608
+_NEW_STEMS = f"""
+INSERT INTO {STEMS} (stem)
+SELECT DISTINCT substring(word from '^[[:alpha:]]+')
+FROM {TABLE}, unnest(document) AS lexeme(word, positions, weights)
+WHERE product_id = ANY(%s)
+  AND word ~ '^[[:alpha:]]' AND word !~ '^[[:alpha:]]+$'
+ON CONFLICT (stem) DO NOTHING
+"""  # noqa: S608
 _FILL_ALL = _FILL_SQL.format(category_filter="", variant_filter="", product_filter="")
 _FILL_ONE = _FILL_SQL.format(
     category_filter="WHERE id IN (SELECT category_id FROM catalog_product "
@@ -113,29 +141,49 @@ _FILL_ONE = _FILL_SQL.format(
 )
 
 
-def tsquery(words: Sequence[str], weights: str = "") -> str:
+def tsquery(words: Sequence[str], weights: str = "",
+            spelt: Mapping[str, Sequence[str]] | None = None) -> str:
     """``to_tsquery`` input matching every word, e.g. ``'bat':* & 's'``.
 
     Words are quoted lexemes; one-letter words match whole words only, as
     in the SQLite backend. ``weights`` ("A") restricts matches to a field.
     A word with synonyms (``"kopi|coffee"``) also matches them as whole
-    words.
+    words. A word in ``spelt`` matches the whole words listed for it there,
+    which must be every indexed word it starts (see ``_vocabulary``).
     """
     def one(word: str, prefix: bool = True) -> str:
         quoted = "'{}'".format(word.replace("\\", "\\\\").replace("'", "''"))
         suffix = ("*" if prefix and len(word) > 1 else "") + weights
         return f"{quoted}:{suffix}" if suffix else quoted
 
+    spelt = spelt or {}
     parts = []
     for word in words:
         typed, *others = alternatives(word)
-        parts.append(one(typed) if not others else "({})".format(
-            " | ".join([one(typed), *(one(w, prefix=False) for w in others)])))
+        terms = ([one(w, prefix=False) for w in spelt[typed]] if typed in spelt
+                 else [one(typed)])
+        terms += [one(w, prefix=False) for w in others]
+        parts.append(terms[0] if len(terms) == 1 else "({})".format(" | ".join(terms)))
     return " & ".join(parts)
 
 
-def _by_rank(rows: list[tuple[int, float]]) -> list[int]:
-    return [product_id for product_id, _ in sorted(rows, key=lambda r: (-r[1], r[0]))]
+def _matches(base_sql: str) -> str:
+    """FROM and WHERE of the matches among the products of ``base_sql``;
+    parameters: the base's, then the query."""
+    return f"""
+        FROM {TABLE} AS idx
+        JOIN ({base_sql}) AS hit ON hit.id = idx.product_id
+        WHERE idx.document @@ to_tsquery('simple', %s)
+    """  # noqa: S608 - identifiers are constants, values are parameters
+
+
+def _estimate(window: list[tuple], oldest: int) -> int:
+    """How many match, judged from the ``window`` of newest matches."""
+    return estimated_total([row[0] for row in window], oldest or 1, RANK_WINDOW + 1)
+
+
+def _by_rank(rows: Sequence[tuple]) -> list[int]:
+    return [row[0] for row in sorted(rows, key=lambda r: (-r[1], r[0]))]
 
 
 class PostgresSearchBackend:
@@ -157,18 +205,23 @@ class PostgresSearchBackend:
         indexed word and the search runs once more (``corrected_text`` says
         so).
 
-        ``sort`` "price", "-price", "newest" and "name" order and count all
-        matches exactly. "relevance" (or anything else) does too up to
-        ``RANK_WINDOW`` matches; beyond that, products whose name holds
-        every word come first, ranked among the newest ``NAME_WINDOW`` of
-        them, then the other matches newest first, and ``total`` is an
-        estimate (``estimated``). Reads only.
+        ``sort`` "price", "-price", "newest" and "name" order all matches.
+        "relevance" (or anything else) ranks them, if at most
+        ``RANK_WINDOW`` match; beyond that, among the newest
+        ``RANK_WINDOW`` matches, products whose name holds every word come
+        first, ranked, then the others, and then the older matches newest
+        first. ``total`` is exact up to ``RANK_WINDOW`` matches and beyond
+        that, in every sort, an estimate (``estimated``). Reads only.
         """
         if not terms(text):
             return SearchHits((), 0)
         offset, limit = max(offset, 0), max(limit, 0)
-        sql, params = base.order_by().values("id").query.sql_with_params()
-        where = (f"idx.product_id IN ({sql})", tuple(params))
+        # The base as the joined product itself: the planner then sees its
+        # conditions on the table it sorts by, and can walk a listing index
+        # (price, say) and test each product for the words.
+        sql, params = (base.order_by().values("id", "price", "created_at", "name")
+                       .query.sql_with_params())
+        where = (sql, tuple(params))
         with connections[base.db].cursor() as cursor:
             return search_with_fallbacks(
                 text,
@@ -182,66 +235,220 @@ class PostgresSearchBackend:
         self, cursor: CursorWrapper, query_words: list[str],
         where: tuple[str, tuple], sort: str, offset: int, limit: int,
     ) -> SearchHits:
-        query = tsquery(query_words)
-        condition, base_params = where
-        matches = f"""
-            FROM {TABLE} AS idx
-            JOIN catalog_product AS hit ON hit.id = idx.product_id
-            WHERE idx.document @@ to_tsquery('simple', %s) AND {condition}
-        """  # noqa: S608 - identifiers are constants, values are parameters
-        params = (query, *base_params)
+        newest, oldest, found, spelt = self._vocabulary(cursor, query_words)
+        query = tsquery(query_words, spelt=spelt)
+        base_sql, base_params = where
+        matches = _matches(base_sql)
+        params = (*base_params, query)
+        window = self._newest(cursor, where, query,
+                              tsquery(query_words, "A", spelt),
+                              (len(query_words), newest, oldest, found),
+                              ranked=sort not in ORDER_BY)
         if sort in ORDER_BY:
-            # Page and count apart: with count(*) OVER () PostgreSQL reads
-            # every match before sorting (1.8 s against 0.3 s for a word in
-            # 57,000 products); alone, the page can walk a sort index.
-            cursor.execute(
-                f"SELECT hit.id {matches} "
-                f"ORDER BY {ORDER_BY[sort]} LIMIT %s OFFSET %s",
-                (*params, limit, offset),
-            )
-            ids = tuple(row[0] for row in cursor.fetchall())
-            if len(ids) < limit and (ids or not offset):
-                return SearchHits(ids, offset + len(ids))
-            cursor.execute(f"SELECT count(*) {matches}", params)
-            return SearchHits(ids, cursor.fetchone()[0])
-
-        cursor.execute(
-            f"""
-            SELECT hit.id, ts_rank_cd(%s::float4[], idx.document,
-                                      to_tsquery('simple', %s)) {matches}
-            ORDER BY idx.product_id DESC LIMIT %s
-            """,  # noqa: S608
-            (WEIGHTS, query, *params, RANK_WINDOW + 1),
-        )
-        window = cursor.fetchall()
+            # The window has counted the matches up to RANK_WINDOW; beyond
+            # that the total is estimated, as for relevance, rather than
+            # read from every matching row.
+            if len(window) <= RANK_WINDOW:
+                return SearchHits(self._sorted(cursor, window, sort, offset, limit),
+                                  len(window))
+            total = _estimate(window, oldest)
+            ids = self._walked(cursor, where, query, sort, (offset, limit), total)
+            return SearchHits(ids, total, estimated=True)
         if len(window) <= RANK_WINDOW:
             return SearchHits(tuple(_by_rank(window)[offset:offset + limit]),
                               len(window))
-        # Too many to rank all: products whose *name* (weight A) holds every
-        # word come first, ranked among the newest NAME_WINDOW of them, then
-        # the rest newest first (as in the SQLite backend).
-        name_query = tsquery(query_words, "A")
-        cursor.execute(
-            f"""
-            SELECT hit.id, ts_rank_cd(%s::float4[], idx.document,
-                                      to_tsquery('simple', %s)) {matches}
-            ORDER BY idx.product_id DESC LIMIT %s
-            """,  # noqa: S608
-            (WEIGHTS, name_query, name_query, *base_params, NAME_WINDOW),
-        )
-        ranked = _by_rank(cursor.fetchall())
+        # Too many to rank all: among the newest RANK_WINDOW, products whose
+        # *name* (weight A) holds every word come first, ranked; then the
+        # rest newest first (as in the SQLite backend).
+        latest = window[:RANK_WINDOW]
+        ranked = _by_rank([(i, rank) for i, rank, in_name in latest if in_name])
+        ranked += [i for i, _, in_name in latest if not in_name]
         page_ids = ranked[offset:offset + limit]
         if len(page_ids) < limit:
             cursor.execute(
-                f"SELECT hit.id {matches} AND NOT (hit.id = ANY(%s)) "
+                f"SELECT hit.id {matches} AND idx.product_id < %s "
                 "ORDER BY idx.product_id DESC LIMIT %s OFFSET %s",
-                (*params, ranked, limit - len(page_ids), max(offset - len(ranked), 0)),
+                (*params, latest[-1][0], limit - len(page_ids),
+                 max(offset - len(ranked), 0)),
             )
             page_ids += [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT min(id) FROM catalog_product")
-        total = estimated_total([i for i, _ in window], cursor.fetchone()[0] or 1,
-                                RANK_WINDOW + 1)
-        return SearchHits(tuple(page_ids), total, estimated=True)
+        return SearchHits(tuple(page_ids), _estimate(window, oldest),
+                          estimated=True)
+
+    def _sorted(self, cursor: CursorWrapper, window: list[tuple], sort: str,
+                offset: int, limit: int) -> tuple[int, ...]:
+        """One page of the few matches in ``window``, in ``sort`` order."""
+        cursor.execute(
+            "SELECT hit.id FROM catalog_product AS hit WHERE hit.id = ANY(%s) "  # noqa: S608
+            f"ORDER BY {ORDER_BY[sort]} LIMIT %s OFFSET %s",
+            ([row[0] for row in window], limit, offset),
+        )
+        return tuple(row[0] for row in cursor.fetchall())
+
+    def _walked(self, cursor: CursorWrapper, where: tuple[str, tuple], query: str,
+                sort: str, page: tuple[int, int], total: int) -> tuple[int, ...]:
+        """One page of many matches in ``sort`` order.
+
+        Walks the listing index in that order, testing each product for the
+        words, first as far as ``WALK_SLACK`` times the products the page
+        should need at the estimated share of matches, then eight times as
+        far, while that is fewer products than twice the matches; when the
+        words are rarer there still (snacks sorted by highest price), every
+        match is read and sorted instead.
+        """
+        (base_sql, base_params), (offset, limit) = where, page
+        order = ORDER_BY[sort]
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+                       (TABLE,))
+        products = max(int(cursor.fetchone()[0]), total, 1)
+        reach = WALK_SLACK * (offset + limit) * products // max(total, 1) + 1000
+        while reach < 2 * total:
+            cursor.execute(
+                f"""
+                SELECT hit.id FROM (
+                    SELECT * FROM ({base_sql}) AS hit ORDER BY {order} LIMIT %s
+                ) AS hit JOIN {TABLE} AS idx ON idx.product_id = hit.id
+                WHERE idx.document @@ to_tsquery('simple', %s)
+                ORDER BY {order} LIMIT %s OFFSET %s
+                """,  # noqa: S608
+                (*base_params, reach, query, limit, offset),
+            )
+            ids = tuple(row[0] for row in cursor.fetchall())
+            if len(ids) == limit:
+                return ids
+            reach *= 8
+        # MATERIALIZED: otherwise the planner walks the whole index again.
+        cursor.execute(
+            f"""
+            WITH hit AS MATERIALIZED (
+                SELECT hit.* FROM {TABLE} AS idx
+                JOIN ({base_sql}) AS hit ON hit.id = idx.product_id
+                WHERE idx.document @@ to_tsquery('simple', %s)
+            )
+            SELECT hit.id FROM hit ORDER BY {order} LIMIT %s OFFSET %s
+            """,  # noqa: S608
+            (*base_params, query, limit, offset),
+        )
+        return tuple(row[0] for row in cursor.fetchall())
+
+    def _newest(
+        self, cursor: CursorWrapper, where: tuple[str, tuple],
+        query: str, name_query: str,
+        counts: tuple[int, int, int, int], ranked: bool,
+    ) -> list[tuple[int, float, bool]]:
+        """The newest RANK_WINDOW + 1 matches, newest first, as (id, rank,
+        whether the name holds every word: ``name_query``); rank and name
+        only if ``ranked``. ``counts`` are the words, the newest and oldest
+        indexed ids and the matches expected (see :meth:`_vocabulary`).
+
+        Common words walk the newest products; others ask the GIN index,
+        if they can, only for products above an id where that many matches
+        likely start, which reads a few hundred rows rather than all
+        matches.
+        """
+        if ranked:
+            extra = ("ts_rank_cd(%s::float4[], idx.document, "
+                     "to_tsquery('simple', %s)), "
+                     "idx.document @@ to_tsquery('simple', %s)")
+            first: tuple = (WEIGHTS, query, name_query)
+        else:
+            extra, first = "0, false", ()
+        base_sql, base_params = where
+        need = RANK_WINDOW + 1
+        words, newest, oldest, found = counts
+        ids = newest - oldest + 1
+        select = (f"SELECT hit.id, {extra} {{}} AND idx.product_id >= %s "
+                  "ORDER BY idx.product_id{} DESC LIMIT %s")
+        params = (*first, *base_params, query)
+        if words == 1 and found and ids * need // found <= WALK_ROWS:
+            # A common word: the newest products, tested one by one, hold
+            # the window within a few thousand rows. (Several words may be
+            # common alone and rare together.)
+            cursor.execute(select.format(_matches(base_sql), ""), (*params, 0, need))
+            return cursor.fetchall()
+        # Otherwise the GIN index, as far as possible only above the floor
+        # where ``need`` matches likely start: first as the word list's
+        # counts suggest, then as the matches found there suggest, then all.
+        # The matches are found and ordered first, then joined to the base
+        # newest first until ``need`` pass (a nested loop keeps the order),
+        # so only those are looked up and ranked.
+        # "+ 0": ordered by the primary key, PG would walk its id range and
+        # test every row rather than AND the GIN bitmap with that range.
+        found_sql = f"""
+            WITH idx AS MATERIALIZED (
+                SELECT idx.product_id, idx.document FROM {TABLE} AS idx
+                WHERE idx.document @@ to_tsquery('simple', %s)
+                  AND idx.product_id >= %s
+                ORDER BY idx.product_id + 0 DESC)
+            SELECT hit.id, {extra} FROM idx
+            JOIN ({base_sql}) AS hit ON hit.id = idx.product_id
+            LIMIT %s
+        """  # noqa: S608
+        floor = newest - FLOOR_SLACK * need * ids // found if found else 0
+        rows: list[tuple[int, float, bool]] = []
+        for _ in range(3):
+            floor = floor if floor > oldest and found >= FLOOR_MATCHES else 0
+            cursor.execute(found_sql, (query, floor, *first, *base_params, need))
+            rows = sorted(cursor.fetchall(), key=lambda row: -row[0])
+            if len(rows) >= need or not floor:
+                break
+            span = newest - floor + 1
+            floor = (newest - FLOOR_SLACK * need * span // len(rows)
+                     if rows else 0)
+        return rows
+
+    def _vocabulary(
+        self, cursor: CursorWrapper, query_words: list[str],
+    ) -> tuple[int, int, int, dict[str, list[str]]]:
+        """What the word list knows about the words of a search: the newest
+        and oldest indexed product ids, at most how many products hold
+        every word (0 if it cannot tell), and the words whose prefix it
+        spells out in full, with their whole words.
+
+        The GIN index finds every match, and reading each matching row is
+        most of a search's time: a word in 2% of a million products is
+        20,000 rows. The least count of the words bounds the matches from
+        above; :meth:`_newest` picks its plan by it. A prefix costs the GIN
+        index many times what its whole words do, so a prefix that starts
+        no stem of a code (``catalog_product_search_stem``) and at most
+        ``SPELL_MAX`` listed words is asked for as those words.
+        """
+        listed = [alternatives(w) for w in query_words
+                  if len(alternatives(w)[0]) > 1 and alternatives(w)[0].isalpha()]
+        typed = [words[0] for words in listed]
+        # A word's synonyms (whole words) add their products to its count.
+        synonyms = [(n, other) for n, words in enumerate(listed, 1)
+                    for other in words[1:]]
+        cursor.execute(
+            f"""
+            SELECT (SELECT max(product_id) FROM {TABLE}),
+                   (SELECT min(product_id) FROM {TABLE}),
+                   w.low, f.products + coalesce((
+                     SELECT sum(x.products) FROM {WORDS} AS x
+                     JOIN unnest(%s::int[], %s::text[]) AS s(n, word)
+                       ON x.word = s.word
+                     WHERE s.n = w.n), 0),
+                   f.words, EXISTS (
+                     SELECT 1 FROM {STEMS} WHERE stem >= w.low AND stem < w.high)
+            FROM (SELECT 1) AS one
+            LEFT JOIN unnest(%s::text[], %s::text[])
+              WITH ORDINALITY AS w(low, high, n) ON true
+            LEFT JOIN LATERAL (
+              SELECT coalesce(sum(products), 0) AS products,
+                     (array_agg(word ORDER BY word))[1:%s] AS words
+              FROM {WORDS} WHERE word >= w.low AND word < w.high
+            ) AS f ON true
+            """,  # noqa: S608
+            ([n for n, _ in synonyms], [word for _, word in synonyms], typed,
+             [t[:-1] + chr(ord(t[-1]) + 1) for t in typed], SPELL_MAX + 1),
+        )
+        rows = cursor.fetchall()
+        newest, oldest = rows[0][0] or 0, rows[0][1] or 0
+        found = min((row[3] for row in rows if row[2] is not None), default=0)
+        spelt = {low: words for _, _, low, _, words, coded in rows
+                 if low is not None and words and len(words) <= SPELL_MAX
+                 and not coded}
+        return newest, oldest, int(found), spelt
 
     def _correct(self, cursor: CursorWrapper, words: list[str]) -> list[str]:
         """Replace each word that matches nothing by its closest indexed word."""
@@ -314,6 +521,7 @@ class PostgresSearchBackend:
             )
             cursor.execute(_FILL_ONE, (ids, ids, ids))
             cursor.execute(_NEW_WORDS, (ids,))
+            cursor.execute(_NEW_STEMS, (ids,))
 
     def rebuild(self) -> int:
         """Re-create the index from the catalogue; return how many are indexed.
@@ -324,8 +532,10 @@ class PostgresSearchBackend:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
             cursor.execute(f"DELETE FROM {WORDS}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {STEMS}")  # noqa: S608
             cursor.execute(_FILL_ALL)
             cursor.execute(_ALL_WORDS)
+            cursor.execute(_ALL_STEMS)
             # Fresh statistics, or the planner guesses match counts from the
             # old contents and may scan the GIN index for common words.
             cursor.execute(f"ANALYZE {TABLE}")

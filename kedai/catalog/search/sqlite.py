@@ -25,8 +25,9 @@ Costs that shape the queries, measured on 100,000 products:
   query, then costs microseconds per ranked row; there is no top-k
   shortcut. Matches are therefore first counted unranked up to
   ``RANK_WINDOW`` (FTS5 returns rowids newest first without sorting); only
-  a result that small is ranked whole. A broader one ranks the newest
-  ``NAME_WINDOW`` name matches and lists the rest newest first.
+  a result that small is ranked whole. A broader one ranks the name
+  matches among the newest ``RANK_WINDOW`` and lists the rest newest
+  first; its total is estimated from them, whatever the sort.
 """
 
 import json
@@ -70,8 +71,6 @@ AUTOMERGE = 4
 # With more matches than this, relevance is judged among the newest
 # RANK_WINDOW (see SQLiteSearchBackend.search).
 RANK_WINDOW = 500
-# Name matches ranked first when there are more than RANK_WINDOW matches.
-NAME_WINDOW = 200
 SUGGEST_WINDOW = 200
 # A base queryset with at most this many products is read into a set once
 # instead of being probed per match.
@@ -207,12 +206,14 @@ class SQLiteSearchBackend:
         closest indexed word and the search runs once more
         (``corrected_text`` says so).
 
-        ``sort`` "price", "-price", "newest" and "name" order and count all
-        matches exactly, in time proportional to their number. "relevance"
-        (or anything else) does too up to ``RANK_WINDOW`` matches; beyond
-        that, products whose name holds every word come first, ranked among
-        the newest ``NAME_WINDOW`` of them, then the other matches newest
-        first, and ``total`` is an estimate (``estimated``). Reads only.
+        ``sort`` "price", "-price", "newest" and "name" order all matches,
+        in time proportional to their number. "relevance" (or anything
+        else) ranks them, if at most ``RANK_WINDOW`` match; beyond that,
+        among the newest ``RANK_WINDOW`` matches, products whose name holds
+        every word come first, ranked, then the others, and then the older
+        matches newest first. ``total`` is exact up to ``RANK_WINDOW``
+        matches and beyond that, in every sort, an estimate
+        (``estimated``), as in the PostgreSQL backend. Reads only.
         """
         if not terms(text):
             return SearchHits((), 0)
@@ -239,19 +240,6 @@ class SQLiteSearchBackend:
             WHERE fts.{FTS} MATCH %s AND {where.sql}
         """  # noqa: S608 - identifiers are constants, values are parameters
         params = (match, *where.params)
-        if sort in ORDER_BY:
-            cursor.execute(
-                f"SELECT hit.id, count(*) OVER () {matches} "
-                f"ORDER BY {ORDER_BY[sort]} LIMIT %s OFFSET %s",
-                (*params, limit, offset),
-            )
-            rows = cursor.fetchall()
-            if rows or not offset:
-                return SearchHits(tuple(r[0] for r in rows), rows[0][1] if rows else 0)
-            # Past the last page: the window count had no row to ride on.
-            cursor.execute(f"SELECT count(*) {matches}", params)
-            return SearchHits((), cursor.fetchone()[0])
-
         # FTS5 yields rowids newest first without sorting, and only selected
         # rows pay for bm25: first see how many match, unranked and cheap.
         cursor.execute(
@@ -260,30 +248,44 @@ class SQLiteSearchBackend:
         )
         window = [row[0] for row in cursor.fetchall()]
         if len(window) <= RANK_WINDOW:
+            total, estimated = len(window), False
+        else:
+            cursor.execute("SELECT min(id) FROM catalog_product")
+            total = estimated_total(window, cursor.fetchone()[0] or 1,
+                                    RANK_WINDOW + 1)
+            estimated = True
+        if sort in ORDER_BY:
+            cursor.execute(
+                f"SELECT hit.id {matches} "
+                f"ORDER BY {ORDER_BY[sort]} LIMIT %s OFFSET %s",
+                (*params, limit, offset),
+            )
+            return SearchHits(tuple(r[0] for r in cursor.fetchall()), total,
+                              estimated=estimated)
+        if not estimated:
             cursor.execute(f"SELECT hit.id, fts.rank {matches}", params)
             return SearchHits(tuple(_by_rank(cursor.fetchall())[offset:offset + limit]),
-                              len(window))
-        # Too many to rank all: products whose *name* holds every word come
-        # first (ranked among the newest NAME_WINDOW of them), then the rest
-        # newest first, so an older exact name match is never buried under
-        # newer description-only matches.
-        name_params = (f"{{name}} : ({match})", *where.params)
+                              total)
+        # Too many to rank all: among the newest RANK_WINDOW, products whose
+        # *name* holds every word come first, ranked, then the others newest
+        # first, then the older matches newest first.
+        latest = window[:RANK_WINDOW]
         cursor.execute(
-            f"SELECT hit.id, fts.rank {matches} ORDER BY fts.rowid DESC LIMIT %s",
-            (*name_params, NAME_WINDOW),
+            f"SELECT hit.id, fts.rank {matches} AND fts.rowid IN {_IDS}",
+            (f"{{name}} : ({match})", *where.params, json.dumps(latest)),
         )
         ranked = _by_rank(cursor.fetchall())
+        named = set(ranked)
+        ranked += [i for i in latest if i not in named]
         ids = ranked[offset:offset + limit]
         if len(ids) < limit:
             cursor.execute(
-                f"SELECT hit.id {matches} AND hit.id NOT IN {_IDS} "
+                f"SELECT hit.id {matches} AND fts.rowid < %s "
                 "ORDER BY fts.rowid DESC LIMIT %s OFFSET %s",
-                (*params, json.dumps(ranked), limit - len(ids),
+                (*params, latest[-1], limit - len(ids),
                  max(offset - len(ranked), 0)),
             )
             ids += [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT min(id) FROM catalog_product")
-        total = estimated_total(window, cursor.fetchone()[0] or 1, RANK_WINDOW + 1)
         return SearchHits(tuple(ids), total, estimated=True)
 
     def _correct(self, cursor: CursorWrapper, words: list[str]) -> list[str]:
