@@ -344,7 +344,15 @@ class Measure:
     socket_errors: int = 0
     cpu_ms: float = 0.0  # gunicorn CPU time (all processes) per request
     load_before: float = 0.0
+    # --paired: the ceiling measured just before this page (req/s, CPU).
+    pair_rps: float = 0.0
+    pair_cpu_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def share(self) -> float:
+        """req/s over the paired ceiling's (0 when not paired)."""
+        return self.rps / self.pair_rps if self.pair_rps else 0.0
 
     @property
     def failed_share(self) -> float:
@@ -428,14 +436,17 @@ class Wrk:
 
 
 def _medians(rounds: list[list[Measure]]) -> list[Measure]:
-    """Per page, the round with the median req/s (rounds list pages alike)."""
+    """Per page, the round with the median req/s (rounds list pages alike);
+    with paired ceilings, the round with the median share of its ceiling."""
     out = []
     for same in zip(*rounds, strict=True):
-        ranked = sorted(same, key=lambda m: m.rps)
+        paired = all(m.pair_rps for m in same)
+        ranked = sorted(same, key=lambda m: m.share if paired else m.rps)
         median = ranked[len(ranked) // 2]
         if len(ranked) > 1:
             median.notes.append("req/s of the rounds: " + ", ".join(
-                _fmt(m.rps) for m in same))
+                _fmt(m.rps) for m in same) + ("; share of the paired ceiling: "
+                + ", ".join(f"{m.share:.0%}" for m in same) if paired else ""))
         out.append(median)
     return out
 
@@ -499,20 +510,28 @@ def phase_pages(args, wrk: Wrk, workdir: Path) -> dict:
         def wanted(page: str) -> bool:
             return not args.only or page in args.only
 
+        def paired(measure: Measure) -> Measure:
+            """With --paired, the ceiling just before ``measure``'s page."""
+            if args.paired:
+                ceiling = wrk.measure("  (its ceiling)", server, "/__ceiling__/")
+                measure.pair_rps, measure.pair_cpu_ms = ceiling.rps, ceiling.cpu_ms
+            return measure
+
         def one_round(suffix: str) -> list[Measure]:
             nonlocal sent_adds
             out = [wrk.measure("ceiling" + suffix, server, "/__ceiling__/")]
-            out += [wrk.measure(page + suffix, server, path)
+            out += [paired(wrk.measure(page + suffix, server, path))
                     for page, path in pages if wanted(page)]
-            out += [wrk.measure(page + suffix, server, f"/s/{token_carts[0]}{path}",
-                                script=BENCH_DIR / "wrk_token_pages.lua",
-                                script_args=token_args(path))
+            out += [paired(wrk.measure(page + suffix, server,
+                                       f"/s/{token_carts[0]}{path}",
+                                       script=BENCH_DIR / "wrk_token_pages.lua",
+                                       script_args=token_args(path)))
                     for page, path in token_pages if wanted(page)]
             if not suffix and wanted("add to cart"):
-                add = wrk.measure("add to cart (POST)", server,
-                                  f"/s/{tokens[0]}/cart/add/",
-                                  script=BENCH_DIR / "wrk_add_to_cart.lua",
-                                  script_args=cart_args)
+                add = paired(wrk.measure("add to cart (POST)", server,
+                                         f"/s/{tokens[0]}/cart/add/",
+                                         script=BENCH_DIR / "wrk_add_to_cart.lua",
+                                         script_args=cart_args))
                 sent_adds += add.requests * 2
                 add.url = "POST /s/<token>/cart/add/"
                 out.append(add)
@@ -636,9 +655,9 @@ def pages_table(measures: list[Measure]) -> tuple[list[str], dict]:
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     verdicts = {}
     for m in measures:
-        share = m.rps / ceiling if ceiling else 0.0
+        share = m.share or (m.rps / ceiling if ceiling else 0.0)
         share_cell = f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
-        by_cpu = ceiling_cpu / m.cpu_ms if m.cpu_ms else 0.0
+        by_cpu = ((m.pair_cpu_ms or ceiling_cpu) / m.cpu_ms) if m.cpu_ms else 0.0
         by_cpu_cell = f"{by_cpu:.1%}" if by_cpu < 0.1 else f"{by_cpu:.0%}"
         failed = m.failed + m.socket_errors
         failed_cell = f"{failed} ({m.failed_share:.0%})" if failed else "0"
@@ -710,7 +729,10 @@ def report(args, facts: dict, pages: dict, search: dict | None,
             "of gunicorn's processes divided by the requests served; the last "
             "column is the ceiling's CPU per request over the page's, what the "
             "share of the ceiling would be if the CPUs were not shared with "
-            "other work (or wrk).", "", "Targets:", ""]
+            "other work (or wrk)."
+            + (" With --paired, each page's two shares are of the ceiling "
+               "measured just before it instead." if args.paired else ""),
+            "", "Targets:", ""]
     for page, (share, by_cpu) in summary["shares"].items():
         target = DURING_ORDERS_TARGET if " + orders" in page else CEILING_TARGET
         passed = share >= target
@@ -776,6 +798,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         default=[], metavar="PAGES",
                         help="measure only these pages besides the ceiling, e.g. "
                              "'cart page,add to cart' (names as in the report)")
+    parser.add_argument("--paired", action="store_true",
+                        help="measure the ceiling again just before every page and "
+                             "give each page's share of that ceiling (for machines "
+                             "whose speed drifts within a run)")
     parser.add_argument("--warmup", type=int, default=2, metavar="S",
                         help="seconds of warm-up before each page (default 2)")
     parser.add_argument("--connections", type=int, default=16,
