@@ -20,6 +20,7 @@ reads as "no codes" on the cart page only; checkout reads the table.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -114,16 +115,31 @@ def _cache() -> BaseCache:
     return caches[settings.KEDAI_VERSION_CACHE_ALIAS]
 
 
+# This process's copy of the rules of the current generation: asking the
+# shared cache for the generation is then one read, not two (the cart page
+# asks twice a request, and a read from the file or Redis cache costs more
+# than the rest of what it needs them for).
+_memo: tuple[str, Rules] | None = None
+
+
 def rules_get() -> Rules:
     """The rules from the shared cache, loaded on a miss (for pages that
     only show them; never for pricing an order)."""
+    global _memo
     cache = _cache()
-    generation = cache.get(GENERATION_KEY) or 0
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:  # never set, or evicted: start a new generation
+        cache.add(GENERATION_KEY, secrets.token_hex(8), None)
+        generation = cache.get(GENERATION_KEY)
+    memo = _memo
+    if memo is not None and memo[0] == generation:
+        return memo[1]
     key = f"promotions:rules:{generation}"
     rules = cache.get(key)
     if rules is None:
         rules = rules_load()
         cache.set(key, rules, None)
+    _memo = (generation, rules)
     return rules
 
 
@@ -135,11 +151,9 @@ def rules_changed() -> None:
 
 
 def _bump() -> None:
-    cache = _cache()
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # never set (or evicted): start a new generation
-        cache.set(GENERATION_KEY, 1, None)
+    # A new random generation, never a counter: a counter restarted after
+    # the cache was emptied could meet a process's copy of an old one.
+    _cache().set(GENERATION_KEY, secrets.token_hex(8), None)
 
 
 def _cart_key(cart_id: int) -> str:
