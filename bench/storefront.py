@@ -344,7 +344,7 @@ class Measure:
     socket_errors: int = 0
     cpu_ms: float = 0.0  # gunicorn CPU time (all processes) per request
     load_before: float = 0.0
-    # --paired: the ceiling measured just before this page (req/s, CPU).
+    # --paired: the ceiling measured right after this page (req/s, CPU).
     pair_rps: float = 0.0
     pair_cpu_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -511,7 +511,8 @@ def phase_pages(args, wrk: Wrk, workdir: Path) -> dict:
             return not args.only or page in args.only
 
         def paired(measure: Measure) -> Measure:
-            """With --paired, the ceiling just before ``measure``'s page."""
+            """With --paired, the ceiling measured right after ``measure``'s
+            page."""
             if args.paired:
                 ceiling = wrk.measure("  (its ceiling)", server, "/__ceiling__/")
                 measure.pair_rps, measure.pair_cpu_ms = ceiling.rps, ceiling.cpu_ms
@@ -731,7 +732,7 @@ def report(args, facts: dict, pages: dict, search: dict | None,
             "share of the ceiling would be if the CPUs were not shared with "
             "other work (or wrk)."
             + (" With --paired, each page's two shares are of the ceiling "
-               "measured just before it instead." if args.paired else ""),
+               "measured right after it instead." if args.paired else ""),
             "", "Targets:", ""]
     for page, (share, by_cpu) in summary["shares"].items():
         target = DURING_ORDERS_TARGET if " + orders" in page else CEILING_TARGET
@@ -799,7 +800,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="measure only these pages besides the ceiling, e.g. "
                              "'cart page,add to cart' (names as in the report)")
     parser.add_argument("--paired", action="store_true",
-                        help="measure the ceiling again just before every page and "
+                        help="measure the ceiling again right after every page and "
                              "give each page's share of that ceiling (for machines "
                              "whose speed drifts within a run)")
     parser.add_argument("--warmup", type=int, default=2, metavar="S",
