@@ -269,10 +269,12 @@ class SQLiteSearchBackend:
         # Too many to rank all: among the newest RANK_WINDOW, products whose
         # *name* holds every word come first, ranked, then the others newest
         # first, then the older matches newest first.
+        # They are the matches from the oldest of them up: a rowid range,
+        # which FTS5 walks itself (an IN list would rank every name match).
         latest = window[:RANK_WINDOW]
         cursor.execute(
-            f"SELECT hit.id, fts.rank {matches} AND fts.rowid IN {_IDS}",
-            (f"{{name}} : ({match})", *where.params, json.dumps(latest)),
+            f"SELECT hit.id, fts.rank {matches} AND fts.rowid >= %s",
+            (f"{{name}} : ({match})", *where.params, latest[-1]),
         )
         ranked = _by_rank(cursor.fetchall())
         named = set(ranked)
