@@ -36,3 +36,19 @@ def cart_token(client, shop):
     response = client.post("/cart/add/", {"product": shop["kopi"].pk, "quantity": 1})
     assert response.status_code == 303
     return token_of(response)
+
+
+@pytest.fixture
+def cache_sets(monkeypatch):
+    """Every ``(key, repr(value))`` the default cache is given from now on."""
+    from django.core.cache import cache
+
+    stored = []
+    original = cache.set
+
+    def recording_set(key, value, *args, **kwargs):
+        stored.append((key, repr(value)))
+        return original(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    return stored

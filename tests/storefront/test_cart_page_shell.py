@@ -5,7 +5,6 @@ holds nothing of any cart."""
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -93,15 +92,8 @@ def test_what_each_cart_shows_is_its_own(client, carts):
         assert token in page and not any(t in page for t in others)
 
 
-def test_the_cached_shell_holds_no_token_and_no_cart(client, carts, monkeypatch):
-    stored = []
-    original = cache.set
-
-    def recording_set(key, value, *args, **kwargs):
-        stored.append((key, repr(value)))
-        return original(key, value, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "set", recording_set)
+def test_the_cached_shell_holds_no_token_and_no_cart(client, carts, cache_sets):
+    stored = cache_sets
     for token in carts:
         client.get(f"/s/{token}/cart/?next=/search/%3Fq%3Dsongket")
     shells = [value for key, value in stored if key.startswith("cart-shell:")]

@@ -3,7 +3,6 @@ what a token gets is exactly a fresh render for that token, and nothing of
 one cart shows on another cart's page or in the cache."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -84,15 +83,8 @@ def test_nothing_of_one_cart_shows_on_another(client, shop, cart_token,
 
 
 def test_the_cache_holds_no_token_and_no_cart(client, shop, cart_token,
-                                              monkeypatch):
-    stored = []
-    original = cache.set
-
-    def recording_set(key, value, *args, **kwargs):
-        stored.append((key, repr(value)))
-        return original(key, value, *args, **kwargs)
-
-    monkeypatch.setattr(cache, "set", recording_set)
+                                              cache_sets):
+    stored = cache_sets
     client.get(f"/s/{cart_token}/c/fashion/")
     client.get(f"/s/{cart_token}/p/batik-shirt/")
     pages = [value for key, value in stored if "token-page" in key]
