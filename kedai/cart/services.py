@@ -64,6 +64,13 @@ def cart_get(*, token: str) -> Cart:
     return cart
 
 
+def cart_codes_mark(*, cart: Cart, has_codes: bool) -> None:
+    """Record whether codes are on the cart (the promotions app calls this
+    in the transaction that puts one on or takes one off)."""
+    Cart.objects.filter(pk=cart.pk).update(has_codes=has_codes)
+    cart.has_codes = has_codes
+
+
 def _validate_quantity(quantity: object) -> int:
     maximum = settings.KEDAI_CART_MAX_LINE_QUANTITY
     if isinstance(quantity, bool) or not isinstance(quantity, int) \
@@ -96,33 +103,35 @@ def _locked(cart: Cart) -> Cart:
     return locked
 
 
-@transaction.atomic(durable=True)
 def cart_add_line(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
     """Add ``quantity`` of a variant, merging with an existing line.
 
     The resulting line quantity must not exceed the variant's stock or
     KEDAI_CART_MAX_LINE_QUANTITY. Does not reserve stock (checkout does).
     One statement when it succeeds (see ``_add_line``); ``cart`` is not read
-    again, and its idle clock is written at most once a minute.
+    again, and its idle clock is written at most once a minute. On SQLite
+    the transaction waits its turn in the writers' queue (core.sqlite_writer)
+    before it begins.
     """
-    line = _add_line(cart, variant_id, quantity)
-    now = timezone.now()
-    if now - cart.last_seen_at > CHANGE_TOUCH_INTERVAL:
-        Cart.objects.filter(pk=cart.pk).update(last_seen_at=now)
-        cart.last_seen_at = now
+    with sqlite_writer(), transaction.atomic(durable=True):
+        line = _add_line(cart, variant_id, quantity)
+        now = timezone.now()
+        if now - cart.last_seen_at > CHANGE_TOUCH_INTERVAL:
+            Cart.objects.filter(pk=cart.pk).update(last_seen_at=now)
+            cart.last_seen_at = now
     return line
 
 
-@transaction.atomic(durable=True)
 def cart_create_with_line(*, variant_id: int, quantity: int
                           ) -> tuple[Cart, str, CartLine]:
     """Start a cart with its first line, or create nothing if it is refused.
 
     The first "add to cart" of a visitor without a cart comes here, so a
-    refused add never leaves an empty cart behind.
+    refused add never leaves an empty cart behind. Queued as cart_add_line.
     """
-    cart, token = cart_create()
-    return cart, token, _add_line(cart, variant_id, quantity)
+    with sqlite_writer(), transaction.atomic(durable=True):
+        cart, token = cart_create()
+        return cart, token, _add_line(cart, variant_id, quantity)
 
 
 # Adds a line or increases it, only while the variant is for sale, the
@@ -157,10 +166,8 @@ def _add_line(cart: Cart, variant_id: int, quantity: int) -> CartLine:
                                product=Variant._meta.get_field("product")
                                .related_model._meta.db_table)
     maximum = settings.KEDAI_CART_MAX_LINE_QUANTITY
-    # fetchall: stepping the statement to its end commits it (autocommit)
-    # before control returns to Python, so SQLite's write lock is never held
-    # across a switch to another thread.
-    with sqlite_writer(), connection.cursor() as cursor:
+    # The caller's transaction holds the writers' queue (sqlite_writer).
+    with connection.cursor() as cursor:
         cursor.execute(sql, [cart.pk, quantity, now, now, variant_id, quantity,
                              cart.pk, Cart.Status.OPEN, cart.pk,
                              settings.KEDAI_CART_MAX_LINES, cart.pk, variant_id,

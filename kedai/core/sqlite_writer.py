@@ -12,8 +12,14 @@ was 250 ms with a median of 20 ms (bench/README.md).
 :func:`sqlite_writer` makes such writers take turns instead: the threads of
 one process on a lock, the processes on an exclusive ``flock`` of a file
 beside the database (``<database>.writer-lock``), and each waits exactly
-as long as the writes before it take. It is for one statement in
-autocommit mode.
+as long as the writes before it take. It wraps one statement in
+autocommit mode, or one short transaction begun inside it::
+
+    with sqlite_writer(), transaction.atomic(durable=True):
+        ...
+
+(the transaction's ``BEGIN IMMEDIATE`` then finds the lock free, unless a
+writer outside the queue holds it).
 
 A commit that grows SQLite's write-ahead log past 1,000 pages copies the
 log into the database before it returns (an automatic checkpoint: tens

@@ -187,6 +187,40 @@ def test_concurrent_adds_never_exceed_stock():
     assert CartLine.objects.get(cart=cart).quantity == 5
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first", [False, True], ids=["add", "first add"])
+def test_adding_waits_its_turn_in_the_sqlite_writers_queue(first):
+    """On SQLite an add's whole transaction queues behind the writer ahead
+    (core.sqlite_writer), rather than polling in SQLite's busy handler."""
+    from django.db import connection
+
+    from kedai.core.sqlite_writer import sqlite_writer
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite queues its writers")
+    variant = make_product(variants=[{"stock": 5}]).variants.get()
+    cart, _ = services.cart_create()
+    done = threading.Event()
+
+    def add():
+        try:
+            if first:
+                services.cart_create_with_line(variant_id=variant.pk, quantity=1)
+            else:
+                services.cart_add_line(cart=cart, variant_id=variant.pk, quantity=1)
+            done.set()
+        finally:
+            close_old_connections()
+
+    with sqlite_writer():  # the writer ahead, holding no SQLite lock
+        thread = threading.Thread(target=add)
+        thread.start()
+        assert not done.wait(0.5)  # still waiting for the queue
+    thread.join(10)
+    assert done.is_set()
+    assert CartLine.objects.filter(variant=variant).count() == 1
+
+
 def test_email_links_are_limited_per_recipient_and_per_client():
     """Issue 13, defect 12: carts are free, so a fresh cart per request
     must not let one client mail a stranger, or mail many strangers."""
