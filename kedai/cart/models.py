@@ -26,6 +26,9 @@ class Cart(TimeStampedModel):
     email = models.EmailField(_("email"), blank=True)
     # Updated on every change and on each visit (at most hourly); drives expiry.
     last_seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Set by the promotions app when a code goes on the cart (and cleared
+    # when the last comes off): the cart page looks for codes only then.
+    has_codes = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

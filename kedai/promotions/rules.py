@@ -12,10 +12,8 @@ Placing an order and the review page never use the snapshot: they read
 the database (:func:`rules_load`), so the total charged is always priced
 from the current rules.
 
-The codes on a cart are remembered in the same cache (:func:`cart_codes_get`),
-written whenever a code is put on or taken off a cart, so a cart without
-codes costs no query either. A missing entry (the cache was emptied)
-reads as "no codes" on the cart page only; checkout reads the table.
+A cart without codes costs no query either: its row says whether it has
+any (``Cart.has_codes``, kept by ``services``).
 """
 
 from __future__ import annotations
@@ -31,13 +29,11 @@ from django.db import transaction
 
 from kedai.promotions.models import (
     AutomaticDiscount,
-    CartCode,
     FreeDeliveryThreshold,
     Scheduled,
 )
 
 GENERATION_KEY = "promotions:rules:generation"
-CART_CODES_TIMEOUT = 60 * 60 * 24 * 90  # longer than any cart lives
 
 
 @dataclass(frozen=True)
@@ -154,24 +150,3 @@ def _bump() -> None:
     # A new random generation, never a counter: a counter restarted after
     # the cache was emptied could meet a process's copy of an old one.
     _cache().set(GENERATION_KEY, secrets.token_hex(8), None)
-
-
-def _cart_key(cart_id: int) -> str:
-    return f"promotions:cart-codes:{cart_id}"
-
-
-def cart_codes_get(cart_id: int) -> tuple[int, ...]:
-    """Voucher ids on the cart as last written; () when unknown."""
-    return tuple(_cache().get(_cart_key(cart_id)) or ())
-
-
-def cart_codes_changed(cart_id: int) -> None:
-    """Remember the cart's codes in the shared cache, now and after commit."""
-
-    def write() -> None:
-        ids = tuple(CartCode.objects.filter(cart_id=cart_id).order_by("id")
-                    .values_list("voucher_id", flat=True))
-        _cache().set(_cart_key(cart_id), ids, CART_CODES_TIMEOUT)
-
-    write()
-    transaction.on_commit(write)

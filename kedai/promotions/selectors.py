@@ -20,12 +20,13 @@ from kedai.promotions.models import (
     STATE_LABELS,
     AutomaticDiscount,
     Campaign,
+    CartCode,
     DiscountUse,
     FreeDeliveryThreshold,
     Voucher,
     campaign_live_q,
 )
-from kedai.promotions.rules import cart_codes_get, rules_get
+from kedai.promotions.rules import Rules, rules_get
 from kedai.promotions.services import ItemLine, item_lines, promotions_for_lines
 from kedai.shipping.warnings import FreeDeliveryOffer
 from kedai.shipping.zones import Zone
@@ -52,13 +53,14 @@ class CartPromotions:
     pending: list[Discount] = field(default_factory=list)
 
 
-def free_delivery_hints(*, subtotal: Decimal,
-                        now: datetime | None = None) -> list[FreeDeliveryHint]:
+def free_delivery_hints(*, subtotal: Decimal, now: datetime | None = None,
+                        rules: Rules | None = None) -> list[FreeDeliveryHint]:
     """For each live threshold amount, the zones it covers and how much
-    more the goods need (cached rules: no query)."""
+    more the goods need (cached rules: no query; ``rules`` if the caller
+    has them already)."""
     now = now or timezone.now()
     best: dict[str, Decimal] = {}
-    for rule in rules_get().thresholds:  # ordered by amount
+    for rule in (rules or rules_get()).thresholds:  # ordered by amount
         if rule.live(now):
             best.setdefault(rule.zone, rule.min_subtotal)
     grouped: dict[Decimal, list[str]] = {}
@@ -90,22 +92,22 @@ def free_delivery_offers() -> list[FreeDeliveryOffer]:
             for amount in sorted(set(best.values()))]
 
 
-def cart_promotions(*, cart: Cart, lines: Sequence[CartLine]) -> CartPromotions:
+def cart_promotions(*, cart: Cart, lines: Sequence[CartLine],
+                    rules: Rules | None = None) -> CartPromotions:
     """The cart page's view of its codes (with why one does not apply),
     and the lines and discounts to price for an indicative discount before
     delivery (checkout prices again). ``lines`` are the cart's sellable
-    lines with ``variant__product``. No query for a cart without codes:
-    the rules and the cart's codes come from the shared cache."""
+    lines with ``variant__product``. No query for a cart without codes
+    (``Cart.has_codes``): the rules come from the shared cache."""
     out = CartPromotions()
-    ids = cart_codes_get(cart.pk)
     vouchers: list[Voucher] = []
-    if ids:
-        found = Voucher.objects.select_related("campaign").in_bulk(ids)
-        vouchers = [found[pk] for pk in ids if pk in found]
+    if cart.has_codes:
+        vouchers = [c.voucher for c in CartCode.objects.filter(cart_id=cart.pk)
+                    .select_related("voucher__campaign").order_by("id")]
     if not lines:
         out.codes = [(v.code, "") for v in vouchers]
         return out
-    rules = rules_get()
+    rules = rules or rules_get()
     if not vouchers and not any(rule.live(timezone.now()) for rule in rules.automatic):
         return out  # nothing could take anything off: no pricing to do
     items = item_lines(lines, cart.currency)

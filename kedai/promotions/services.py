@@ -32,6 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kedai.cart.models import Cart, CartLine
+from kedai.cart.services import cart_codes_mark
 from kedai.catalog.models import Category, FrontPage
 from kedai.catalog.services import catalog_changed
 from kedai.core.money import Money, line_total
@@ -53,7 +54,6 @@ from kedai.promotions.models import (
 from kedai.promotions.rules import (
     Rule,
     Rules,
-    cart_codes_changed,
     rules_changed,
     rules_load,
 )
@@ -260,7 +260,7 @@ def cart_code_apply(*, cart: Cart, code: str,
     """
     voucher = cart_code_check(cart=cart, code=code, now=now)
     CartCode.objects.get_or_create(cart=cart, voucher=voucher)
-    cart_codes_changed(cart.pk)
+    cart_codes_mark(cart=cart, has_codes=True)
     return voucher
 
 
@@ -288,11 +288,13 @@ def cart_code_check(*, cart: Cart, code: str, email: str = "",
     return voucher
 
 
+@transaction.atomic
 def cart_code_remove(*, cart: Cart, code: str) -> None:
     """Take a code off the cart (nothing happens if it is not on it)."""
     CartCode.objects.filter(cart=cart, voucher__code=str(code).strip().upper()
                             [:MAX_CODE_LENGTH]).delete()
-    cart_codes_changed(cart.pk)
+    cart_codes_mark(cart=cart,
+                    has_codes=CartCode.objects.filter(cart=cart).exists())
 
 
 # --- counting uses (inside the order-placing transaction) ----------------------

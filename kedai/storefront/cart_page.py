@@ -37,6 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 from kedai.catalog.versions import catalog_version
 from kedai.core.templatetags.money import money
 from kedai.core.tokens import new_token
+from kedai.promotions.rules import rules_get
 from kedai.promotions.selectors import free_delivery_hints
 from kedai.storefront.templatetags.promotions import cart_promo, promo_is_plain
 
@@ -72,8 +73,9 @@ class CartParts:
 def cart_parts(request, summary, *, rows: SafeString, continue_url: str,
                email: str) -> CartParts:
     """The cart's own parts of its page; ``summary`` is cart_summary's."""
-    promo = cart_promo(request, summary)
-    hints = free_delivery_hints(subtotal=summary.subtotal)
+    rules = rules_get()  # one read of the shared cache for both
+    promo = cart_promo(request, summary, rules)
+    hints = free_delivery_hints(subtotal=summary.subtotal, rules=rules)
     return CartParts(
         has_lines=bool(summary.lines), rows=rows, subtotal=money(summary.subtotal),
         voucher=None if promo_is_plain(promo) else _voucher_box(promo),

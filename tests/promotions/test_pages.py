@@ -117,3 +117,34 @@ def test_cart_page_reads_rules_from_the_cache_and_sees_changes(
     with CaptureQueriesContext(connection) as coded:
         client.get(f"/s/{cart_token}/cart/")
     assert len(coded) <= len(plain) + 1  # the cart's vouchers
+
+
+@pytest.mark.django_db
+def test_the_cart_row_says_it_has_codes_and_the_page_shows_them_from_it(
+        client, cart_token):
+    """The cart page finds a cart's codes through its row (``has_codes``),
+    not through a cache entry that an emptied cache would lose."""
+    from django.core.cache import caches
+
+    from kedai.cart.models import Cart
+
+    voucher("RAYA10", combinable=True)
+    voucher("MERDEKA", kind="fixed", value=Decimal("5"), combinable=True)
+    cart = Cart.objects.get()
+    assert not cart.has_codes
+    for code in ("RAYA10", "MERDEKA"):
+        client.post(f"/s/{cart_token}/cart/code/", {"code": code})
+    cart.refresh_from_db()
+    assert cart.has_codes
+    for cache in caches.all():
+        cache.clear()
+    body = client.get(f"/s/{cart_token}/cart/").content.decode()
+    assert "RAYA10" in body and "MERDEKA" in body
+    client.post(f"/s/{cart_token}/cart/code/", {"code": "RAYA10", "action": "remove"})
+    cart.refresh_from_db()
+    assert cart.has_codes  # MERDEKA is still on it
+    body = client.get(f"/s/{cart_token}/cart/").content.decode()
+    assert "RAYA10" not in body and "MERDEKA" in body
+    client.post(f"/s/{cart_token}/cart/code/", {"code": "MERDEKA", "action": "remove"})
+    cart.refresh_from_db()
+    assert not cart.has_codes

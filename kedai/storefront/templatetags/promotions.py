@@ -44,12 +44,14 @@ def promo_cart(context, summary) -> dict:
     return cart_promo(context.get("request"), summary)
 
 
-def cart_promo(request, summary) -> dict:
+def cart_promo(request, summary, rules=None) -> dict:
     """What the cart page's code box shows (see ``promo_cart``); an empty
-    box when :func:`promo_is_plain`."""
+    box when :func:`promo_is_plain`. ``rules``: the promotion rules, if
+    the caller has read them already."""
     cart = summary.cart
     promo = selectors.cart_promotions(
-        cart=cart, lines=[row.line for row in summary.lines if row.available])
+        cart=cart, lines=[row.line for row in summary.lines if row.available],
+        rules=rules)
     discounts: list[tuple[str, Decimal]] = []
     total = Decimal(0)
     if promo.items and promo.pending:
