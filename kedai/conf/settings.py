@@ -174,6 +174,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, mail, tasks -----------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://kedai")}
+_DJANGO_REDIS = "django.core.cache.backends.redis.RedisCache"
 if "redis" in CACHES["default"]["BACKEND"].lower():
     require_extra("redis", extra="redis", needed_for="A Redis CACHE_URL")
 # "shared": small keys every process must agree on (catalogue version keys;
@@ -188,6 +189,9 @@ CACHES["shared"] = (
         "TIMEOUT": None,
     }
 )
+for _alias in CACHES.values():
+    if _alias["BACKEND"] == _DJANGO_REDIS:  # one client per pool, not per call
+        _alias["BACKEND"] = "kedai.core.redis_cache.KedaiRedisCache"
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Kedai <shop@localhost>")
 TASKS = {
