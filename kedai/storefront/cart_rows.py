@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -59,30 +59,39 @@ class CartRow:
 def cart_rows_html(rows: Iterable[CartRow], *, product_url,
                    highlight: int | None) -> SafeString:
     """The ``<tr>`` of every row, escaped; ``product_url(slug)`` gives a
-    product's link (keeping the cart token)."""
-    labels = {"price_label": gettext("Price"), "quantity_label": gettext("Quantity"),
-              "total_label": gettext("Total"), "update": gettext("Update"),
-              "remove": gettext("Remove")}
+    product's link (keeping the cart token).
+
+    What ``format_html`` would do, without its per-argument
+    ``conditional_escape`` of every label on every row: the labels are
+    escaped once, each row's own values with ``escape`` (all of them plain
+    text from the database or this module), and the rare messages with
+    ``conditional_escape`` (they may be marked safe).
+    """
+    labels = {name: escape(text) for name, text in (
+        ("price_label", gettext("Price")), ("quantity_label", gettext("Quantity")),
+        ("total_label", gettext("Total")), ("update", gettext("Update")),
+        ("remove", gettext("Remove")))}
     quantity_of = gettext("Quantity of %(name)s")
     out = []
     for row in rows:
         line = row.line
         variant = line.variant
         product = variant.product
-        pk, label = line.pk, variant.label
+        pk, label = int(line.pk), variant.label
         # As {% blocktranslate %}: the name escaped, the sentence not.
         name = conditional_escape(product.name)
-        out.append(format_html(
-            _ROW, pk=pk, url=product_url(product.slug), name=name, sku=variant.sku,
-            highlight=mark_safe(' class="highlight"') if highlight == pk else "",
-            label=format_html("<br><small>{}</small>", label) if label else "",
+        out.append(_ROW.format(
+            pk=pk, url=escape(product_url(product.slug)), name=name,
+            sku=escape(variant.sku),
+            highlight=' class="highlight"' if highlight == pk else "",
+            label=f"<br><small>{escape(label)}</small>" if label else "",
             problem=(format_html('<br><strong class="error">{}</strong>', row.problem)
                      if row.problem else ""),
-            price=money(row.unit_price), total=money(row.line_total),
-            action=row.action, quantity=line.quantity,
-            quantity_of=mark_safe(quantity_of % {"name": name}),  # noqa: S308 - name escaped above
-            invalid=(format_html(_INVALID, pk) if row.error else ""),
+            price=escape(money(row.unit_price)), total=escape(money(row.line_total)),
+            action=escape(row.action), quantity=int(line.quantity),
+            quantity_of=quantity_of % {"name": name},
+            invalid=_INVALID.format(pk) if row.error else "",
             error=(format_html('<p class="error" id="qty-{}-error" role="alert">{}</p>',
                                pk, row.error) if row.error else ""),
             **labels))
-    return mark_safe("".join(out))  # noqa: S308 - every part escaped by format_html
+    return mark_safe("".join(out))  # noqa: S308 - every part escaped above
