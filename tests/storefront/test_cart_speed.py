@@ -147,6 +147,15 @@ def test_cart_summary_reads_what_the_orm_reads(shop, cart_token):
         assert lv.line.variant.product.slug == line.variant.product.slug
         # Columns not read load on access, as with .only().
         assert lv.line.variant.weight_grams == line.variant.weight_grams
+        # Instances as the ORM's: loaded, equal, and they save.
+        for made, orm_made in ((lv.line, line), (lv.line.variant, line.variant),
+                               (lv.line.variant.product, line.variant.product)):
+            assert made == orm_made
+            assert (made._state.adding, made._state.db) == (False, "default")
+    first = summary.lines[0].line
+    first.quantity = 3
+    first.save(update_fields=["quantity"])
+    assert CartLine.objects.get(pk=first.pk).quantity == 3
     assert summary.subtotal == Decimal("1234.50") + Decimal("119.80")
     assert str(summary.lines[0].unit_price) == "1234.50"
     fresh = services.cart_get(token=cart_token)
@@ -215,3 +224,27 @@ def test_cart_rows_escape_names_and_show_problems_and_errors(
     assert f'aria-describedby="qty-{line.pk}-error"' in fragment
     assert f'<p class="error" id="qty-{line.pk}-error" role="alert">' in fragment
     assert fragment.count("aria-invalid") == 1
+
+
+def test_a_model_with_init_listeners_is_still_built_by_the_orm(shop, cart_token):
+    """The cart's hand-built instances skip Model.__init__; a model someone
+    listens to post_init for goes through from_db, so the listener runs."""
+    from django.db.models.signals import post_init
+
+    from kedai.cart import services
+    from kedai.cart.selectors import cart_summary
+    from kedai.catalog.models import Product
+
+    cart = services.cart_get(token=cart_token)
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    post_init.connect(listener, sender=Product)
+    try:
+        summary = cart_summary(cart=cart)
+    finally:
+        post_init.disconnect(listener, sender=Product)
+    assert seen == [lv.line.variant.product.pk for lv in summary.lines]
+    assert seen
