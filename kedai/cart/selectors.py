@@ -131,7 +131,7 @@ def _from_row(model, fields, values):
     if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
         return model.from_db(connection.alias, names, converted)
     instance = model.__new__(model)
-    instance.__dict__.update(zip(names, converted))
+    instance.__dict__.update(zip(names, converted, strict=True))
     state = instance._state = ModelState()
     state.adding, state.db = False, connection.alias
     return instance
