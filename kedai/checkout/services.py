@@ -23,6 +23,7 @@ from kedai.checkout.pricing import PricedOrder, PricingLine, price_order
 from kedai.core.events import publish
 from kedai.core.money import Money, line_total
 from kedai.core.numbering import number_allocate
+from kedai.core.sqlite_writer import sqlite_writer
 from kedai.core.tokens import is_well_formed, new_token, token_hash
 from kedai.customers.addressing import PostalAddress
 from kedai.customers.models import Customer
@@ -96,8 +97,11 @@ def checkout_complete(*, cart: Cart, details: CheckoutDetails,
     if existing is not None:
         return PlacedOrder(existing, token)
     try:
-        order = _place(cart=cart, details=details, checkout_key=checkout_key,
-                       token=token, accepted_total=accepted_total)
+        # On SQLite the transaction takes its turn among the writers first
+        # (core.sqlite_writer), as adding to a cart does.
+        with sqlite_writer():
+            order = _place(cart=cart, details=details, checkout_key=checkout_key,
+                           token=token, accepted_total=accepted_total)
     except IntegrityError:
         # The same checkout was placed concurrently and won the race.
         winner = Order.objects.filter(checkout_key=checkout_key).first()

@@ -164,6 +164,37 @@ def test_guest_orders_never_write_an_existing_customers_address_book():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_placing_an_order_waits_its_turn_in_the_sqlite_writers_queue():
+    """On SQLite the order's transaction queues behind the writer ahead
+    (core.sqlite_writer), as an add to a cart does."""
+    from django.db import connection
+
+    from kedai.core.sqlite_writer import sqlite_writer
+
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite queues its writers")
+    variant = make_product(variants=[{"stock": 5}]).variants.get()
+    cart = cart_with((variant, 1))
+    placed = threading.Event()
+
+    def place():
+        try:
+            checkout_complete(cart=cart, details=details(), checkout_key="queued")
+            placed.set()
+        finally:
+            close_old_connections()
+
+    with sqlite_writer():
+        thread = threading.Thread(target=place)
+        thread.start()
+        assert not placed.wait(0.5)
+        assert not Order.objects.exists()
+    thread.join(10)
+    assert placed.is_set()
+    assert Order.objects.get().checkout_key == "queued"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_fifty_buyers_for_ten_in_stock():
     """50 simultaneous checkouts for 10 in stock: 10 orders, 40 sold out.
 
