@@ -533,9 +533,18 @@ PLANS = [
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL plans")
+@pytest.mark.parametrize("first_id", [None, 32756])
 @pytest.mark.parametrize("plan", PLANS)
-def test_the_plan_chosen_never_changes_the_results(backend_module, monkeypatch, plan):
+def test_the_plan_chosen_never_changes_the_results(
+    backend_module, monkeypatch, plan, first_id
+):
+    """The same pages and totals; from id 32,756 the products straddle id
+    blocks of each level but the widest (see blocks_from)."""
     monkeypatch.setattr(backend_module, "RANK_WINDOW", 6)
+    if first_id:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence("
+                           "'catalog_product', 'id'), %s)", [first_id - 1])
     for n in range(24):
         words = ["Batik"] + (["songket"] if n % 5 == 0 else []) + [f"no{n}"]
         add(" ".join(words), variants=[{"price": Decimal(10 + (n * 7) % 24)}],
@@ -556,3 +565,21 @@ def test_the_plan_chosen_never_changes_the_results(backend_module, monkeypatch, 
         monkeypatch.setattr(backend_module, name, value)
 
     assert results() == expected
+
+
+@pytest.mark.parametrize(
+    ("floor", "newest", "expected"),
+    [
+        (5000, 6000, [4096]),  # the 4,096-wide block that holds both
+        (20000, 100000, [16384, 20480, 24576, 28672, 32769, 65537, 98305]),
+        (0, 70000, [2]),  # one block from 0: ids above the newest cost nothing
+        (258000, 530000, [253952, 258048, 262146, 524290]),
+        (9000, 8000, []),
+    ],
+)
+def test_blocks_from_covers_the_ids_from_the_floor_with_few_blocks(
+    floor, newest, expected
+):
+    from kedai.catalog.search.postgres import blocks_from
+
+    assert blocks_from(floor, newest) == expected

@@ -8,6 +8,10 @@ PostgreSQL manual, chapter "Full Text Search" (``to_tsvector``,
 ``to_tsquery``, ``ts_rank_cd``, ``unnest(tsvector)``); written against
 PostgreSQL 15.
 
+``blocks`` (migration ``catalog.0007_search_blocks``) are the aligned id
+blocks the product lies in, indexed with ``document`` in one GIN index, so
+the index alone finds the matches above an id (see :func:`blocks_from`).
+
 ``document`` is ``to_tsvector('simple', ...)`` of the name (weight A), the
 active variants' SKUs, split at separators and also compacted (B), the
 names of the category and its ancestors (C) and the description (D). The
@@ -55,6 +59,26 @@ SPELL_MAX = 40
 # come from disk, so rows read, not CPU, is what a cold search costs.
 FLOOR_MATCHES = 1000
 SUGGEST_WINDOW = 200
+# The id blocks of ``catalog_product_search.blocks``, as bit shifts: 4,096,
+# 32,768 and 262,144 ids; a block's key is its first id plus its level.
+BLOCK_SHIFTS = (12, 15, 18)
+
+
+def blocks_from(floor: int, newest: int) -> list[int]:
+    """Keys of the fewest blocks that together hold ids ``floor`` to
+    ``newest``, and at most a block's width below ``floor`` and above
+    ``newest``: each block is the widest that starts where the last ended.
+    """
+    keys = []
+    start = floor >> BLOCK_SHIFTS[0] << BLOCK_SHIFTS[0]
+    while start <= newest:
+        level = max(n for n, shift in enumerate(BLOCK_SHIFTS)
+                    if start % (1 << shift) == 0)
+        keys.append(start + level)
+        start += 1 << BLOCK_SHIFTS[level]
+    return keys
+
+
 def tsquery(words: Sequence[str], weights: str = "",
             spelt: Mapping[str, Sequence[str]] | None = None) -> str:
     """``to_tsquery`` input matching every word, e.g. ``'bat':* & 's'``.
@@ -286,13 +310,15 @@ class PostgresSearchBackend:
         # The matches are found and ordered first, then joined to the base
         # newest first until ``need`` pass (a nested loop keeps the order),
         # so only those are looked up and ranked.
-        # "+ 0": ordered by the primary key, PG would walk its id range and
-        # test every row rather than AND the GIN bitmap with that range.
+        # The floor is asked of the GIN index as the id blocks above it
+        # (``blocks``), which it steps through together with the words; a
+        # condition on product_id would let PG AND the bitmap of every
+        # match with the primary key's range, or walk that range testing
+        # each row. "+ 0": nor may it walk the primary key for the order.
         found_sql = f"""
             WITH idx AS MATERIALIZED (
                 SELECT idx.product_id, idx.document FROM {TABLE} AS idx
-                WHERE idx.document @@ to_tsquery('simple', %s)
-                  AND idx.product_id >= %s
+                WHERE idx.document @@ to_tsquery('simple', %s) {{}}
                 ORDER BY idx.product_id + 0 DESC)
             SELECT hit.id, {extra} FROM idx
             JOIN ({base_sql}) AS hit ON hit.id = idx.product_id
@@ -300,9 +326,17 @@ class PostgresSearchBackend:
         """  # noqa: S608
         floor = newest - FLOOR_SLACK * need * ids // found if found else 0
         rows: list[tuple[int, float, bool]] = []
-        for _ in range(3):
-            floor = floor if floor > oldest and found >= FLOOR_MATCHES else 0
-            cursor.execute(found_sql, (query, floor, *first, *base_params, need))
+        for round_ in range(3):
+            floor = (floor >> BLOCK_SHIFTS[0] << BLOCK_SHIFTS[0]
+                     if floor > oldest and found >= FLOOR_MATCHES and round_ < 2
+                     else 0)
+            if floor:
+                cursor.execute(found_sql.format("AND idx.blocks && %s::bigint[]"),
+                               (query, blocks_from(floor, newest), *first,
+                                *base_params, need))
+            else:
+                cursor.execute(found_sql.format(""),
+                               (query, *first, *base_params, need))
             rows = sorted(cursor.fetchall(), key=lambda row: -row[0])
             if len(rows) >= need or not floor:
                 break
