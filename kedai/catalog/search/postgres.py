@@ -20,7 +20,8 @@ words), as the SQLite backend does. The table holds active products only;
 triggers on ``catalog_product`` remove rows of deleted products.
 
 Results follow the SQLite backend's rules (see ``search``), including the
-relevance window, so the two behave alike.
+relevance window, so the two behave alike. Sorted pages are ordered by
+:mod:`kedai.catalog.search.postgres_sorted`.
 """
 
 from collections.abc import Mapping, Sequence
@@ -34,6 +35,7 @@ from kedai.catalog.models import Product
 from kedai.catalog.search import postgres_index
 from kedai.catalog.search.base import SearchHits, Suggestion, terms
 from kedai.catalog.search.postgres_index import STEMS, TABLE, WORDS
+from kedai.catalog.search.postgres_sorted import sorted_few, sorted_walked
 from kedai.catalog.search.query import (
     ORDER_BY,
     estimated_total,
@@ -48,8 +50,6 @@ WEIGHTS = "{0.05, 0.1, 0.25, 1.0}"
 RANK_WINDOW = 500
 # How many times the expected span of RANK_WINDOW matches to ask for first.
 FLOOR_SLACK = 2
-# How many times the products a sorted page should need to walk at most.
-WALK_SLACK = 4
 # The most rows a walk for the newest matches is expected to read.
 WALK_ROWS = 15000
 # The most whole words a typed prefix is spelt out as.
@@ -187,10 +187,10 @@ class PostgresSearchBackend:
             # that the total is estimated, as for relevance, rather than
             # read from every matching row.
             if len(window) <= RANK_WINDOW:
-                return SearchHits(self._sorted(cursor, window, sort, offset, limit),
-                                  len(window))
+                return SearchHits(sorted_few(cursor, [row[0] for row in window],
+                                             sort, offset, limit), len(window))
             total = _estimate(window, oldest)
-            ids = self._walked(cursor, where, query, sort, (offset, limit), total)
+            ids = sorted_walked(cursor, where, query, sort, (offset, limit), total)
             return SearchHits(ids, total, estimated=True)
         if len(window) <= RANK_WINDOW:
             return SearchHits(tuple(_by_rank(window)[offset:offset + limit]),
@@ -212,62 +212,6 @@ class PostgresSearchBackend:
             page_ids += [row[0] for row in cursor.fetchall()]
         return SearchHits(tuple(page_ids), _estimate(window, oldest),
                           estimated=True)
-
-    def _sorted(self, cursor: CursorWrapper, window: list[tuple], sort: str,
-                offset: int, limit: int) -> tuple[int, ...]:
-        """One page of the few matches in ``window``, in ``sort`` order."""
-        cursor.execute(
-            "SELECT hit.id FROM catalog_product AS hit WHERE hit.id = ANY(%s) "  # noqa: S608
-            f"ORDER BY {ORDER_BY[sort]} LIMIT %s OFFSET %s",
-            ([row[0] for row in window], limit, offset),
-        )
-        return tuple(row[0] for row in cursor.fetchall())
-
-    def _walked(self, cursor: CursorWrapper, where: tuple[str, tuple], query: str,
-                sort: str, page: tuple[int, int], total: int) -> tuple[int, ...]:
-        """One page of many matches in ``sort`` order.
-
-        Walks the listing index in that order, testing each product for the
-        words, first as far as ``WALK_SLACK`` times the products the page
-        should need at the estimated share of matches, then eight times as
-        far, while that is fewer products than twice the matches; when the
-        words are rarer there still (snacks sorted by highest price), every
-        match is read and sorted instead.
-        """
-        (base_sql, base_params), (offset, limit) = where, page
-        order = ORDER_BY[sort]
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-                       (TABLE,))
-        products = max(int(cursor.fetchone()[0]), total, 1)
-        reach = WALK_SLACK * (offset + limit) * products // max(total, 1) + 1000
-        while reach < 2 * total:
-            cursor.execute(
-                f"""
-                SELECT hit.id FROM (
-                    SELECT * FROM ({base_sql}) AS hit ORDER BY {order} LIMIT %s
-                ) AS hit JOIN {TABLE} AS idx ON idx.product_id = hit.id
-                WHERE idx.document @@ to_tsquery('simple', %s)
-                ORDER BY {order} LIMIT %s OFFSET %s
-                """,  # noqa: S608
-                (*base_params, reach, query, limit, offset),
-            )
-            ids = tuple(row[0] for row in cursor.fetchall())
-            if len(ids) == limit:
-                return ids
-            reach *= 8
-        # MATERIALIZED: otherwise the planner walks the whole index again.
-        cursor.execute(
-            f"""
-            WITH hit AS MATERIALIZED (
-                SELECT hit.* FROM {TABLE} AS idx
-                JOIN ({base_sql}) AS hit ON hit.id = idx.product_id
-                WHERE idx.document @@ to_tsquery('simple', %s)
-            )
-            SELECT hit.id FROM hit ORDER BY {order} LIMIT %s OFFSET %s
-            """,  # noqa: S608
-            (*base_params, query, limit, offset),
-        )
-        return tuple(row[0] for row in cursor.fetchall())
 
     def _newest(
         self, cursor: CursorWrapper, where: tuple[str, tuple],
