@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kedai.catalog.models import Product
@@ -331,6 +332,34 @@ def test_deactivated_product_disappears_after_refresh():
 
     assert search("batik") == []
     assert get_search_backend().suggest(text="batik", limit=5) == []
+
+
+def test_a_hidden_or_unpriced_product_leaves_the_results_before_a_refresh():
+    """The listing's base filter holds while the index is not yet refreshed."""
+    shirt = add("Batik shirt")
+    add("Batik scarf")
+
+    Product.objects.filter(pk=shirt.pk).update(is_active=False)
+    assert search("batik") == ["Batik scarf"]
+    Product.objects.filter(pk=shirt.pk).update(is_active=True, price=None)
+    assert search("batik") == ["Batik scarf"]
+    Product.objects.filter(pk=shirt.pk).update(price=Decimal("5.00"))
+    assert sorted(search("batik")) == ["Batik scarf", "Batik shirt"]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL rows")
+def test_a_search_of_the_whole_shop_reads_no_product_row_for_its_matches():
+    """Listed or not is read from the search row; filters still join."""
+    add("Batik shirt")
+
+    def searched(**params) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            search("batik", **params)
+        return [q["sql"] for q in queries.captured_queries
+                if "catalog_product_search AS idx" in q["sql"]]
+
+    assert searched() and not any('"is_active"' in sql for sql in searched())
+    assert all('"is_active"' in sql for sql in searched(in_stock=True))
 
 
 def test_reactivated_and_renamed_product_is_found_by_its_new_name():

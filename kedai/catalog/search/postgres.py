@@ -17,7 +17,9 @@ active variants' SKUs, split at separators and also compacted (B), the
 names of the category and its ancestors (C) and the description (D). The
 ``simple`` configuration keeps words as written (no stemming, no stop
 words), as the SQLite backend does. The table holds active products only;
-triggers on ``catalog_product`` remove rows of deleted products.
+triggers on ``catalog_product`` remove rows of deleted products and keep
+``listed`` (migration ``catalog.0008_search_listed``: active and priced)
+true to the product, so a search of the whole shop needs no product row.
 
 Results follow the SQLite backend's rules (see ``search``), including the
 relevance window, so the two behave alike. Sorted pages are ordered by
@@ -25,6 +27,8 @@ relevance window, so the two behave alike. Sorted pages are ordered by
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import connection, connections
@@ -59,6 +63,8 @@ SPELL_MAX = 40
 # come from disk, so rows read, not CPU, is what a cold search costs.
 FLOOR_MATCHES = 1000
 SUGGEST_WINDOW = 200
+# The columns of a search's base: those the sorts order by.
+_BASE_COLUMNS = ("id", "price", "created_at", "name")
 # The id blocks of ``catalog_product_search.blocks``, as bit shifts: 4,096,
 # 32,768 and 262,144 ids; a block's key is its first id plus its level.
 BLOCK_SHIFTS = (12, 15, 18)
@@ -105,13 +111,46 @@ def tsquery(words: Sequence[str], weights: str = "",
     return " & ".join(parts)
 
 
-def _matches(base_sql: str) -> str:
-    """FROM and WHERE of the matches among the products of ``base_sql``;
-    parameters: the base's, then the query."""
+@dataclass(frozen=True)
+class _Base:
+    """The products a search is among: ``sql`` with ``params``, and
+    whether that is every listed product (active and priced), which the
+    search row's ``listed`` tells without reading the product."""
+
+    sql: str
+    params: tuple
+    listed: bool
+
+    def join(self) -> str:
+        """The base joined to the search row ``idx`` as ``hit``, with
+        ``join_params``."""
+        if self.listed:
+            return ", LATERAL (SELECT idx.product_id AS id) AS hit"
+        return f"JOIN ({self.sql}) AS hit ON hit.id = idx.product_id"
+
+    @property
+    def join_params(self) -> tuple:
+        return () if self.listed else self.params
+
+    def filter(self) -> str:
+        """What the search row ``idx`` itself must pass, if anything."""
+        return "AND idx.listed" if self.listed else ""
+
+
+@cache
+def _listed_sql(alias: str) -> tuple[str, tuple]:
+    """Every listed product, compiled as :meth:`search` compiles a base."""
+    listed = Product.objects.using(alias).filter(is_active=True, price__isnull=False)
+    sql, params = listed.order_by().values(*_BASE_COLUMNS).query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _matches(base: _Base) -> str:
+    """FROM and WHERE of the matches among the products of ``base``, as
+    ``hit.id``; parameters: the base's join, then the query."""
     return f"""
-        FROM {TABLE} AS idx
-        JOIN ({base_sql}) AS hit ON hit.id = idx.product_id
-        WHERE idx.document @@ to_tsquery('simple', %s)
+        FROM {TABLE} AS idx {base.join()}
+        WHERE idx.document @@ to_tsquery('simple', %s) {base.filter()}
     """  # noqa: S608 - identifiers are constants, values are parameters
 
 
@@ -157,9 +196,9 @@ class PostgresSearchBackend:
         # The base as the joined product itself: the planner then sees its
         # conditions on the table it sorts by, and can walk a listing index
         # (price, say) and test each product for the words.
-        sql, params = (base.order_by().values("id", "price", "created_at", "name")
-                       .query.sql_with_params())
-        where = (sql, tuple(params))
+        sql, params = base.order_by().values(*_BASE_COLUMNS).query.sql_with_params()
+        where = _Base(sql, tuple(params),
+                      listed=(sql, tuple(params)) == _listed_sql(base.db))
         with connections[base.db].cursor() as cursor:
             return search_with_fallbacks(
                 text,
@@ -171,13 +210,12 @@ class PostgresSearchBackend:
 
     def _page(
         self, cursor: CursorWrapper, query_words: list[str],
-        where: tuple[str, tuple], sort: str, offset: int, limit: int,
+        where: _Base, sort: str, offset: int, limit: int,
     ) -> SearchHits:
         newest, oldest, found, spelt = self._vocabulary(cursor, query_words)
         query = tsquery(query_words, spelt=spelt)
-        base_sql, base_params = where
-        matches = _matches(base_sql)
-        params = (*base_params, query)
+        matches = _matches(where)
+        params = (*where.join_params, query)
         window = self._newest(cursor, where, query,
                               tsquery(query_words, "A", spelt),
                               (len(query_words), newest, oldest, found),
@@ -190,7 +228,8 @@ class PostgresSearchBackend:
                 return SearchHits(sorted_few(cursor, [row[0] for row in window],
                                              sort, offset, limit), len(window))
             total = _estimate(window, oldest)
-            ids = sorted_walked(cursor, where, query, sort, (offset, limit), total)
+            ids = sorted_walked(cursor, (where.sql, where.params), query, sort,
+                                (offset, limit), total)
             return SearchHits(ids, total, estimated=True)
         if len(window) <= RANK_WINDOW:
             return SearchHits(tuple(_by_rank(window)[offset:offset + limit]),
@@ -214,7 +253,7 @@ class PostgresSearchBackend:
                           estimated=True)
 
     def _newest(
-        self, cursor: CursorWrapper, where: tuple[str, tuple],
+        self, cursor: CursorWrapper, where: _Base,
         query: str, name_query: str,
         counts: tuple[int, int, int, int], ranked: bool,
     ) -> list[tuple[int, float, bool]]:
@@ -235,39 +274,40 @@ class PostgresSearchBackend:
             first: tuple = (WEIGHTS, query, name_query)
         else:
             extra, first = "0, false", ()
-        base_sql, base_params = where
         need = RANK_WINDOW + 1
         words, newest, oldest, found = counts
         ids = newest - oldest + 1
         select = (f"SELECT hit.id, {extra} {{}} AND idx.product_id >= %s "
                   "ORDER BY idx.product_id{} DESC LIMIT %s")
-        params = (*first, *base_params, query)
+        params = (*first, *where.join_params, query)
         if words == 1 and found and ids * need // found <= WALK_ROWS:
             # A common word: the newest products, tested one by one, hold
             # the window within a few thousand rows. (Several words may be
             # common alone and rare together.)
-            cursor.execute(select.format(_matches(base_sql), ""), (*params, 0, need))
+            cursor.execute(select.format(_matches(where), ""), (*params, 0, need))
             return cursor.fetchall()
         # Otherwise the GIN index, as far as possible only above the floor
         # where ``need`` matches likely start: first as the word list's
         # counts suggest, then as the matches found there suggest, then all.
         # The matches are found and ordered first, then joined to the base
         # newest first until ``need`` pass (a nested loop keeps the order),
-        # so only those are looked up and ranked.
+        # so only those are looked up and ranked; every listed product
+        # needs no product row: the search row says whether it is listed.
         # The floor is asked of the GIN index as the id blocks above it
         # (``blocks``), which it steps through together with the words; a
         # condition on product_id would let PG AND the bitmap of every
         # match with the primary key's range, or walk that range testing
         # each row. "+ 0": nor may it walk the primary key for the order.
-        found_sql = f"""
-            WITH idx AS MATERIALIZED (
-                SELECT idx.product_id, idx.document FROM {TABLE} AS idx
-                WHERE idx.document @@ to_tsquery('simple', %s) {{}}
-                ORDER BY idx.product_id + 0 DESC)
-            SELECT hit.id, {extra} FROM idx
-            JOIN ({base_sql}) AS hit ON hit.id = idx.product_id
-            LIMIT %s
-        """  # noqa: S608
+        def found_sql(blocks: str) -> str:
+            return f"""
+                WITH idx AS MATERIALIZED (
+                    SELECT idx.product_id, idx.document FROM {TABLE} AS idx
+                    WHERE idx.document @@ to_tsquery('simple', %s) {blocks}
+                      {where.filter()}
+                    ORDER BY idx.product_id + 0 DESC)
+                SELECT hit.id, {extra} FROM idx {where.join()}
+                LIMIT %s
+            """  # noqa: S608
         floor = newest - FLOOR_SLACK * need * ids // found if found else 0
         rows: list[tuple[int, float, bool]] = []
         for round_ in range(3):
@@ -275,12 +315,12 @@ class PostgresSearchBackend:
                      if floor > oldest and found >= FLOOR_MATCHES and round_ < 2
                      else 0)
             if floor:
-                cursor.execute(found_sql.format("AND idx.blocks && %s::bigint[]"),
+                cursor.execute(found_sql("AND idx.blocks && %s::bigint[]"),
                                (query, blocks_from(floor, newest), *first,
-                                *base_params, need))
+                                *where.join_params, need))
             else:
-                cursor.execute(found_sql.format(""),
-                               (query, *first, *base_params, need))
+                cursor.execute(found_sql(""),
+                               (query, *first, *where.join_params, need))
             rows = sorted(cursor.fetchall(), key=lambda row: -row[0])
             if len(rows) >= need or not floor:
                 break
