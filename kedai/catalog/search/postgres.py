@@ -52,10 +52,14 @@ from kedai.catalog.search.synonyms import alternatives, synonyms_current
 # An SKU word also occurs in its compact form, so B stays well below A.
 WEIGHTS = "{0.05, 0.1, 0.25, 1.0}"
 RANK_WINDOW = 500
-# How many times the expected span of RANK_WINDOW matches to ask for first.
-FLOOR_SLACK = 2
-# The most rows a walk for the newest matches is expected to read.
-WALK_ROWS = 15000
+# How many times the expected span of RANK_WINDOW matches to ask for first:
+# each match read is a row of the search table, often not in shared
+# buffers, and a second round re-reads the first's rows from memory.
+FLOOR_SLACK = 1.25
+# The most rows a walk for the newest matches is expected to read: testing
+# a document costs about what the GIN index costs for a match in its id
+# blocks, and the blocks read no more than FLOOR_SLACK times the window.
+WALK_ROWS = 6000
 # The most whole words a typed prefix is spelt out as.
 SPELL_MAX = 40
 # Fewer matches than this are read all rather than narrowed by id: about
@@ -308,7 +312,7 @@ class PostgresSearchBackend:
                 SELECT hit.id, {extra} FROM idx {where.join()}
                 LIMIT %s
             """  # noqa: S608
-        floor = newest - FLOOR_SLACK * need * ids // found if found else 0
+        floor = newest - int(FLOOR_SLACK * need * ids / found) if found else 0
         rows: list[tuple[int, float, bool]] = []
         for round_ in range(3):
             floor = (floor >> BLOCK_SHIFTS[0] << BLOCK_SHIFTS[0]
@@ -325,7 +329,7 @@ class PostgresSearchBackend:
             if len(rows) >= need or not floor:
                 break
             span = newest - floor + 1
-            floor = (newest - FLOOR_SLACK * need * span // len(rows)
+            floor = (newest - int(FLOOR_SLACK * need * span / len(rows))
                      if rows else 0)
         return rows
 
