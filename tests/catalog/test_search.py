@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kedai.catalog.models import Product
@@ -333,6 +334,34 @@ def test_deactivated_product_disappears_after_refresh():
     assert get_search_backend().suggest(text="batik", limit=5) == []
 
 
+def test_a_hidden_or_unpriced_product_leaves_the_results_before_a_refresh():
+    """The listing's base filter holds while the index is not yet refreshed."""
+    shirt = add("Batik shirt")
+    add("Batik scarf")
+
+    Product.objects.filter(pk=shirt.pk).update(is_active=False)
+    assert search("batik") == ["Batik scarf"]
+    Product.objects.filter(pk=shirt.pk).update(is_active=True, price=None)
+    assert search("batik") == ["Batik scarf"]
+    Product.objects.filter(pk=shirt.pk).update(price=Decimal("5.00"))
+    assert sorted(search("batik")) == ["Batik scarf", "Batik shirt"]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL rows")
+def test_a_search_of_the_whole_shop_reads_no_product_row_for_its_matches():
+    """Listed or not is read from the search row; filters still join."""
+    add("Batik shirt")
+
+    def searched(**params) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            search("batik", **params)
+        return [q["sql"] for q in queries.captured_queries
+                if "catalog_product_search AS idx" in q["sql"]]
+
+    assert searched() and not any('"is_active"' in sql for sql in searched())
+    assert all('"is_active"' in sql for sql in searched(in_stock=True))
+
+
 def test_reactivated_and_renamed_product_is_found_by_its_new_name():
     product = add("Batik shirt")
     Product.objects.filter(pk=product.pk).update(is_active=False)
@@ -533,9 +562,18 @@ PLANS = [
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL plans")
+@pytest.mark.parametrize("first_id", [None, 32756])
 @pytest.mark.parametrize("plan", PLANS)
-def test_the_plan_chosen_never_changes_the_results(backend_module, monkeypatch, plan):
+def test_the_plan_chosen_never_changes_the_results(
+    backend_module, monkeypatch, plan, first_id
+):
+    """The same pages and totals; from id 32,756 the products straddle id
+    blocks of each level but the widest (see blocks_from)."""
     monkeypatch.setattr(backend_module, "RANK_WINDOW", 6)
+    if first_id:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(pg_get_serial_sequence("
+                           "'catalog_product', 'id'), %s)", [first_id - 1])
     for n in range(24):
         words = ["Batik"] + (["songket"] if n % 5 == 0 else []) + [f"no{n}"]
         add(" ".join(words), variants=[{"price": Decimal(10 + (n * 7) % 24)}],
@@ -556,3 +594,21 @@ def test_the_plan_chosen_never_changes_the_results(backend_module, monkeypatch, 
         monkeypatch.setattr(backend_module, name, value)
 
     assert results() == expected
+
+
+@pytest.mark.parametrize(
+    ("floor", "newest", "expected"),
+    [
+        (5000, 6000, [4096]),  # the 4,096-wide block that holds both
+        (20000, 100000, [16384, 20480, 24576, 28672, 32769, 65537, 98305]),
+        (0, 70000, [2]),  # one block from 0: ids above the newest cost nothing
+        (258000, 530000, [253952, 258048, 262146, 524290]),
+        (9000, 8000, []),
+    ],
+)
+def test_blocks_from_covers_the_ids_from_the_floor_with_few_blocks(
+    floor, newest, expected
+):
+    from kedai.catalog.search.postgres import blocks_from
+
+    assert blocks_from(floor, newest) == expected

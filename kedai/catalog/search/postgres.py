@@ -8,18 +8,27 @@ PostgreSQL manual, chapter "Full Text Search" (``to_tsvector``,
 ``to_tsquery``, ``ts_rank_cd``, ``unnest(tsvector)``); written against
 PostgreSQL 15.
 
+``blocks`` (migration ``catalog.0007_search_blocks``) are the aligned id
+blocks the product lies in, indexed with ``document`` in one GIN index, so
+the index alone finds the matches above an id (see :func:`blocks_from`).
+
 ``document`` is ``to_tsvector('simple', ...)`` of the name (weight A), the
 active variants' SKUs, split at separators and also compacted (B), the
 names of the category and its ancestors (C) and the description (D). The
 ``simple`` configuration keeps words as written (no stemming, no stop
 words), as the SQLite backend does. The table holds active products only;
-triggers on ``catalog_product`` remove rows of deleted products.
+triggers on ``catalog_product`` remove rows of deleted products and keep
+``listed`` (migration ``catalog.0008_search_listed``: active and priced)
+true to the product, so a search of the whole shop needs no product row.
 
 Results follow the SQLite backend's rules (see ``search``), including the
-relevance window, so the two behave alike.
+relevance window, so the two behave alike. Sorted pages are ordered by
+:mod:`kedai.catalog.search.postgres_sorted`.
 """
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import connection, connections
@@ -30,6 +39,7 @@ from kedai.catalog.models import Product
 from kedai.catalog.search import postgres_index
 from kedai.catalog.search.base import SearchHits, Suggestion, terms
 from kedai.catalog.search.postgres_index import STEMS, TABLE, WORDS
+from kedai.catalog.search.postgres_sorted import sorted_few, sorted_walked
 from kedai.catalog.search.query import (
     ORDER_BY,
     estimated_total,
@@ -42,12 +52,14 @@ from kedai.catalog.search.synonyms import alternatives, synonyms_current
 # An SKU word also occurs in its compact form, so B stays well below A.
 WEIGHTS = "{0.05, 0.1, 0.25, 1.0}"
 RANK_WINDOW = 500
-# How many times the expected span of RANK_WINDOW matches to ask for first.
-FLOOR_SLACK = 2
-# How many times the products a sorted page should need to walk at most.
-WALK_SLACK = 4
-# The most rows a walk for the newest matches is expected to read.
-WALK_ROWS = 15000
+# How many times the expected span of RANK_WINDOW matches to ask for first:
+# each match read is a row of the search table, often not in shared
+# buffers, and a second round re-reads the first's rows from memory.
+FLOOR_SLACK = 1.25
+# The most rows a walk for the newest matches is expected to read: testing
+# a document costs about what the GIN index costs for a match in its id
+# blocks, and the blocks read no more than FLOOR_SLACK times the window.
+WALK_ROWS = 6000
 # The most whole words a typed prefix is spelt out as.
 SPELL_MAX = 40
 # Fewer matches than this are read all rather than narrowed by id: about
@@ -55,6 +67,28 @@ SPELL_MAX = 40
 # come from disk, so rows read, not CPU, is what a cold search costs.
 FLOOR_MATCHES = 1000
 SUGGEST_WINDOW = 200
+# The columns of a search's base: those the sorts order by.
+_BASE_COLUMNS = ("id", "price", "created_at", "name")
+# The id blocks of ``catalog_product_search.blocks``, as bit shifts: 4,096,
+# 32,768 and 262,144 ids; a block's key is its first id plus its level.
+BLOCK_SHIFTS = (12, 15, 18)
+
+
+def blocks_from(floor: int, newest: int) -> list[int]:
+    """Keys of the fewest blocks that together hold ids ``floor`` to
+    ``newest``, and at most a block's width below ``floor`` and above
+    ``newest``: each block is the widest that starts where the last ended.
+    """
+    keys = []
+    start = floor >> BLOCK_SHIFTS[0] << BLOCK_SHIFTS[0]
+    while start <= newest:
+        level = max(n for n, shift in enumerate(BLOCK_SHIFTS)
+                    if start % (1 << shift) == 0)
+        keys.append(start + level)
+        start += 1 << BLOCK_SHIFTS[level]
+    return keys
+
+
 def tsquery(words: Sequence[str], weights: str = "",
             spelt: Mapping[str, Sequence[str]] | None = None) -> str:
     """``to_tsquery`` input matching every word, e.g. ``'bat':* & 's'``.
@@ -81,13 +115,46 @@ def tsquery(words: Sequence[str], weights: str = "",
     return " & ".join(parts)
 
 
-def _matches(base_sql: str) -> str:
-    """FROM and WHERE of the matches among the products of ``base_sql``;
-    parameters: the base's, then the query."""
+@dataclass(frozen=True)
+class _Base:
+    """The products a search is among: ``sql`` with ``params``, and
+    whether that is every listed product (active and priced), which the
+    search row's ``listed`` tells without reading the product."""
+
+    sql: str
+    params: tuple
+    listed: bool
+
+    def join(self) -> str:
+        """The base joined to the search row ``idx`` as ``hit``, with
+        ``join_params``."""
+        if self.listed:
+            return ", LATERAL (SELECT idx.product_id AS id) AS hit"
+        return f"JOIN ({self.sql}) AS hit ON hit.id = idx.product_id"
+
+    @property
+    def join_params(self) -> tuple:
+        return () if self.listed else self.params
+
+    def filter(self) -> str:
+        """What the search row ``idx`` itself must pass, if anything."""
+        return "AND idx.listed" if self.listed else ""
+
+
+@cache
+def _listed_sql(alias: str) -> tuple[str, tuple]:
+    """Every listed product, compiled as :meth:`search` compiles a base."""
+    listed = Product.objects.using(alias).filter(is_active=True, price__isnull=False)
+    sql, params = listed.order_by().values(*_BASE_COLUMNS).query.sql_with_params()
+    return sql, tuple(params)
+
+
+def _matches(base: _Base) -> str:
+    """FROM and WHERE of the matches among the products of ``base``, as
+    ``hit.id``; parameters: the base's join, then the query."""
     return f"""
-        FROM {TABLE} AS idx
-        JOIN ({base_sql}) AS hit ON hit.id = idx.product_id
-        WHERE idx.document @@ to_tsquery('simple', %s)
+        FROM {TABLE} AS idx {base.join()}
+        WHERE idx.document @@ to_tsquery('simple', %s) {base.filter()}
     """  # noqa: S608 - identifiers are constants, values are parameters
 
 
@@ -133,9 +200,9 @@ class PostgresSearchBackend:
         # The base as the joined product itself: the planner then sees its
         # conditions on the table it sorts by, and can walk a listing index
         # (price, say) and test each product for the words.
-        sql, params = (base.order_by().values("id", "price", "created_at", "name")
-                       .query.sql_with_params())
-        where = (sql, tuple(params))
+        sql, params = base.order_by().values(*_BASE_COLUMNS).query.sql_with_params()
+        where = _Base(sql, tuple(params),
+                      listed=(sql, tuple(params)) == _listed_sql(base.db))
         with connections[base.db].cursor() as cursor:
             return search_with_fallbacks(
                 text,
@@ -147,13 +214,12 @@ class PostgresSearchBackend:
 
     def _page(
         self, cursor: CursorWrapper, query_words: list[str],
-        where: tuple[str, tuple], sort: str, offset: int, limit: int,
+        where: _Base, sort: str, offset: int, limit: int,
     ) -> SearchHits:
         newest, oldest, found, spelt = self._vocabulary(cursor, query_words)
         query = tsquery(query_words, spelt=spelt)
-        base_sql, base_params = where
-        matches = _matches(base_sql)
-        params = (*base_params, query)
+        matches = _matches(where)
+        params = (*where.join_params, query)
         window = self._newest(cursor, where, query,
                               tsquery(query_words, "A", spelt),
                               (len(query_words), newest, oldest, found),
@@ -163,10 +229,11 @@ class PostgresSearchBackend:
             # that the total is estimated, as for relevance, rather than
             # read from every matching row.
             if len(window) <= RANK_WINDOW:
-                return SearchHits(self._sorted(cursor, window, sort, offset, limit),
-                                  len(window))
+                return SearchHits(sorted_few(cursor, [row[0] for row in window],
+                                             sort, offset, limit), len(window))
             total = _estimate(window, oldest)
-            ids = self._walked(cursor, where, query, sort, (offset, limit), total)
+            ids = sorted_walked(cursor, (where.sql, where.params), query, sort,
+                                (offset, limit), total)
             return SearchHits(ids, total, estimated=True)
         if len(window) <= RANK_WINDOW:
             return SearchHits(tuple(_by_rank(window)[offset:offset + limit]),
@@ -189,64 +256,8 @@ class PostgresSearchBackend:
         return SearchHits(tuple(page_ids), _estimate(window, oldest),
                           estimated=True)
 
-    def _sorted(self, cursor: CursorWrapper, window: list[tuple], sort: str,
-                offset: int, limit: int) -> tuple[int, ...]:
-        """One page of the few matches in ``window``, in ``sort`` order."""
-        cursor.execute(
-            "SELECT hit.id FROM catalog_product AS hit WHERE hit.id = ANY(%s) "  # noqa: S608
-            f"ORDER BY {ORDER_BY[sort]} LIMIT %s OFFSET %s",
-            ([row[0] for row in window], limit, offset),
-        )
-        return tuple(row[0] for row in cursor.fetchall())
-
-    def _walked(self, cursor: CursorWrapper, where: tuple[str, tuple], query: str,
-                sort: str, page: tuple[int, int], total: int) -> tuple[int, ...]:
-        """One page of many matches in ``sort`` order.
-
-        Walks the listing index in that order, testing each product for the
-        words, first as far as ``WALK_SLACK`` times the products the page
-        should need at the estimated share of matches, then eight times as
-        far, while that is fewer products than twice the matches; when the
-        words are rarer there still (snacks sorted by highest price), every
-        match is read and sorted instead.
-        """
-        (base_sql, base_params), (offset, limit) = where, page
-        order = ORDER_BY[sort]
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
-                       (TABLE,))
-        products = max(int(cursor.fetchone()[0]), total, 1)
-        reach = WALK_SLACK * (offset + limit) * products // max(total, 1) + 1000
-        while reach < 2 * total:
-            cursor.execute(
-                f"""
-                SELECT hit.id FROM (
-                    SELECT * FROM ({base_sql}) AS hit ORDER BY {order} LIMIT %s
-                ) AS hit JOIN {TABLE} AS idx ON idx.product_id = hit.id
-                WHERE idx.document @@ to_tsquery('simple', %s)
-                ORDER BY {order} LIMIT %s OFFSET %s
-                """,  # noqa: S608
-                (*base_params, reach, query, limit, offset),
-            )
-            ids = tuple(row[0] for row in cursor.fetchall())
-            if len(ids) == limit:
-                return ids
-            reach *= 8
-        # MATERIALIZED: otherwise the planner walks the whole index again.
-        cursor.execute(
-            f"""
-            WITH hit AS MATERIALIZED (
-                SELECT hit.* FROM {TABLE} AS idx
-                JOIN ({base_sql}) AS hit ON hit.id = idx.product_id
-                WHERE idx.document @@ to_tsquery('simple', %s)
-            )
-            SELECT hit.id FROM hit ORDER BY {order} LIMIT %s OFFSET %s
-            """,  # noqa: S608
-            (*base_params, query, limit, offset),
-        )
-        return tuple(row[0] for row in cursor.fetchall())
-
     def _newest(
-        self, cursor: CursorWrapper, where: tuple[str, tuple],
+        self, cursor: CursorWrapper, where: _Base,
         query: str, name_query: str,
         counts: tuple[int, int, int, int], ranked: bool,
     ) -> list[tuple[int, float, bool]]:
@@ -267,47 +278,58 @@ class PostgresSearchBackend:
             first: tuple = (WEIGHTS, query, name_query)
         else:
             extra, first = "0, false", ()
-        base_sql, base_params = where
         need = RANK_WINDOW + 1
         words, newest, oldest, found = counts
         ids = newest - oldest + 1
         select = (f"SELECT hit.id, {extra} {{}} AND idx.product_id >= %s "
                   "ORDER BY idx.product_id{} DESC LIMIT %s")
-        params = (*first, *base_params, query)
+        params = (*first, *where.join_params, query)
         if words == 1 and found and ids * need // found <= WALK_ROWS:
             # A common word: the newest products, tested one by one, hold
             # the window within a few thousand rows. (Several words may be
             # common alone and rare together.)
-            cursor.execute(select.format(_matches(base_sql), ""), (*params, 0, need))
+            cursor.execute(select.format(_matches(where), ""), (*params, 0, need))
             return cursor.fetchall()
         # Otherwise the GIN index, as far as possible only above the floor
         # where ``need`` matches likely start: first as the word list's
         # counts suggest, then as the matches found there suggest, then all.
         # The matches are found and ordered first, then joined to the base
         # newest first until ``need`` pass (a nested loop keeps the order),
-        # so only those are looked up and ranked.
-        # "+ 0": ordered by the primary key, PG would walk its id range and
-        # test every row rather than AND the GIN bitmap with that range.
-        found_sql = f"""
-            WITH idx AS MATERIALIZED (
-                SELECT idx.product_id, idx.document FROM {TABLE} AS idx
-                WHERE idx.document @@ to_tsquery('simple', %s)
-                  AND idx.product_id >= %s
-                ORDER BY idx.product_id + 0 DESC)
-            SELECT hit.id, {extra} FROM idx
-            JOIN ({base_sql}) AS hit ON hit.id = idx.product_id
-            LIMIT %s
-        """  # noqa: S608
-        floor = newest - FLOOR_SLACK * need * ids // found if found else 0
+        # so only those are looked up and ranked; every listed product
+        # needs no product row: the search row says whether it is listed.
+        # The floor is asked of the GIN index as the id blocks above it
+        # (``blocks``), which it steps through together with the words; a
+        # condition on product_id would let PG AND the bitmap of every
+        # match with the primary key's range, or walk that range testing
+        # each row. "+ 0": nor may it walk the primary key for the order.
+        def found_sql(blocks: str) -> str:
+            return f"""
+                WITH idx AS MATERIALIZED (
+                    SELECT idx.product_id, idx.document FROM {TABLE} AS idx
+                    WHERE idx.document @@ to_tsquery('simple', %s) {blocks}
+                      {where.filter()}
+                    ORDER BY idx.product_id + 0 DESC)
+                SELECT hit.id, {extra} FROM idx {where.join()}
+                LIMIT %s
+            """  # noqa: S608
+        floor = newest - int(FLOOR_SLACK * need * ids / found) if found else 0
         rows: list[tuple[int, float, bool]] = []
-        for _ in range(3):
-            floor = floor if floor > oldest and found >= FLOOR_MATCHES else 0
-            cursor.execute(found_sql, (query, floor, *first, *base_params, need))
+        for round_ in range(3):
+            floor = (floor >> BLOCK_SHIFTS[0] << BLOCK_SHIFTS[0]
+                     if floor > oldest and found >= FLOOR_MATCHES and round_ < 2
+                     else 0)
+            if floor:
+                cursor.execute(found_sql("AND idx.blocks && %s::bigint[]"),
+                               (query, blocks_from(floor, newest), *first,
+                                *where.join_params, need))
+            else:
+                cursor.execute(found_sql(""),
+                               (query, *first, *where.join_params, need))
             rows = sorted(cursor.fetchall(), key=lambda row: -row[0])
             if len(rows) >= need or not floor:
                 break
             span = newest - floor + 1
-            floor = (newest - FLOOR_SLACK * need * span // len(rows)
+            floor = (newest - int(FLOOR_SLACK * need * span / len(rows))
                      if rows else 0)
         return rows
 

@@ -1,6 +1,9 @@
 """The PostgreSQL search index kept up to date: its rows, word list and code
 stems (tables of migrations ``catalog.0002_search_index`` and
-``catalog.0006_search_stems``), filled from the catalogue.
+``catalog.0006_search_stems``), filled from the catalogue. A row's
+``blocks`` are generated from its id (``catalog.0007_search_blocks``); its
+``listed`` is written here and kept true to the product by a trigger on
+``catalog_product`` (``catalog.0008_search_listed``).
 
 kedai.catalog.search.postgres reads them; this module only writes them.
 """
@@ -40,8 +43,8 @@ WITH RECURSIVE
     ) AS variant
     GROUP BY product_id
   )
-INSERT INTO catalog_product_search (product_id, name, document)
-SELECT p.id, p.name,
+INSERT INTO catalog_product_search (product_id, name, listed, document)
+SELECT p.id, p.name, p.is_active AND p.price IS NOT NULL,
   setweight(to_tsvector('simple', p.name), 'A')
   || setweight(to_tsvector('simple', coalesce(v.skus, '')), 'B')
   || setweight(to_tsvector('simple', coalesce(n.names, '')), 'C')
