@@ -42,7 +42,10 @@ SEED_DEMO = REPO / "kedai/catalog/management/commands/seed_demo.py"
 _VENV_PYTHON = REPO / ".venv/bin/python"
 PYTHON = str(_VENV_PYTHON) if _VENV_PYTHON.exists() else sys.executable
 
-GUNICORN_OPTIONS = ["--workers", "2", "--threads", "4", "--worker-class", "gthread"]
+# The process layout of deploy/systemd/kedai-web@.service (not its recycling
+# options: --max-requests would restart workers in the middle of a round).
+GUNICORN_OPTIONS = ["--workers", "2", "--threads", "4", "--worker-class", "gthread",
+                    "--reuse-port"]
 # Catalogue pages whose throughput must reach CEILING_TARGET of the ceiling.
 CATALOGUE_PAGES = ("front page", "category", "product", "search",
                    "category (token)", "product (token)", "search (token)")
