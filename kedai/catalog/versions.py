@@ -37,21 +37,34 @@ def product_key(slug: str) -> str:
 
 
 def catalog_version() -> int:
-    """The current catalogue version (an integer that only grows)."""
+    """The current catalogue version: an integer that grows by one at each
+    bump, and starts afresh at a random value when the stamp is lost."""
     cache = version_cache()
     version = cache.get(CATALOG_KEY)
     if version is None:
-        cache.add(CATALOG_KEY, 1, timeout=None)
-        version = cache.get(CATALOG_KEY, 1)
-    return version
+        cache.add(CATALOG_KEY, _fresh_catalog_version(), timeout=None)
+        version = cache.get(CATALOG_KEY)
+    return version if version is not None else _fresh_catalog_version()
 
 
 def catalog_bump() -> None:
     cache = version_cache()
     try:
         cache.incr(CATALOG_KEY)
-    except ValueError:
-        cache.set(CATALOG_KEY, 2, timeout=None)
+    except ValueError:  # lost: no version a page was cached under can return
+        cache.set(CATALOG_KEY, _fresh_catalog_version(), timeout=None)
+
+
+def _fresh_catalog_version() -> int:
+    """A starting catalogue version for a stamp that is missing.
+
+    Never 1 or any small number: a stamp is lost when Redis evicts it under
+    memory pressure or the file cache culls it, and a counter restarted at
+    1 would bring back what was cached under 1, 2, … before (a theme
+    stylesheet at ``theme.css?v=2`` cached by browsers, a navigation kept
+    an hour). A random start in 2**52 does not come back in practice.
+    """
+    return secrets.randbelow(2**52) + 2
 
 
 def stamps_get(keys: list[str]) -> str:
@@ -65,8 +78,8 @@ def stamps_get(keys: list[str]) -> str:
     for key in keys:
         if key not in found:
             # The catalogue version is a counter (catalog_bump increments it).
-            cache.add(key, 1 if key == CATALOG_KEY else secrets.token_hex(4),
-                      timeout=None)
+            cache.add(key, _fresh_catalog_version() if key == CATALOG_KEY
+                      else secrets.token_hex(4), timeout=None)
             found[key] = cache.get(key, "0")
     return ".".join(str(found[k]) for k in keys)
 

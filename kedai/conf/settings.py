@@ -181,12 +181,16 @@ if "redis" in CACHES["default"]["BACKEND"].lower():
 # counters), so an owner's edit shows on every gunicorn worker's next
 # request. With CACHE_URL (Redis) it is that cache; without, a file cache
 # in KEDAI_VAR_DIR, shared by every process of this machine. Several
-# machines need CACHE_URL (docs/deploy.md).
+# machines need CACHE_URL (docs/deploy.md). The file cache holds a stamp per
+# product page shown: past MAX_ENTRIES it deletes a third of its files at
+# random (Django's default, 300, would cull stamps and the workers'
+# heartbeat on every new stamp of a 10,000-product shop).
 CACHES["shared"] = (
     env.cache("CACHE_URL") if env("CACHE_URL", default="") else {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(VAR_DIR / "cache" / "shared"),
         "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
     }
 )
 for _alias in CACHES.values():
