@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from kedai.backoffice.orders import views
+from kedai.backoffice.orders import refund_views, views
 
 app_name = "backoffice_orders"
 urlpatterns = [
@@ -18,11 +18,11 @@ urlpatterns = [
     path("o/<str:number>/cancel/", views.order_cancel_view, name="cancel"),
     path("o/<str:number>/paid/", views.order_mark_paid, name="mark_paid"),
     path("o/<str:number>/fulfil/", views.order_fulfil, name="fulfil"),
-    path("o/<str:number>/refund/", views.order_refund, name="refund"),
+    path("o/<str:number>/refund/", refund_views.order_refund, name="refund"),
     path("o/<str:number>/payments/<str:reference>/refund/",
-         views.order_payment_refund, name="payment_refund"),
+         refund_views.order_payment_refund, name="payment_refund"),
     path("o/<str:number>/refunds/<str:reference>/confirm/",
-         views.order_refund_confirm, name="refund_confirm"),
+         refund_views.order_refund_confirm, name="refund_confirm"),
     path("o/<str:number>/slip.pdf", views.order_slip, name="slip"),
     path("o/<str:number>/label.pdf", views.order_label, name="label"),
     path("o/<str:number>/shipping-label.pdf", views.order_thermal_label,

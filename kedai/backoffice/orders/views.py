@@ -1,5 +1,6 @@
-"""/office/orders/: the orders list, bulk actions, the order page, fulfil,
-refunds and cancellations, and the tracking-number upload.
+"""/office/orders/: the orders list, bulk actions, the order page, fulfil
+and cancellations, and the tracking-number upload (refunds are in
+refund_views; the order page and its answers in order_page).
 
 Every view needs ``backoffice.manage_orders``; every change is a POST
 with Django's CSRF token, parsed by a form, done by one service, and
@@ -14,7 +15,7 @@ import io
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,16 +23,24 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kedai.backoffice.access import office_view
 from kedai.backoffice.orders import forms
 from kedai.backoffice.orders.export import orders_csv
+from kedai.backoffice.orders.order_page import (
+    action_confirmed,
+    confirm_page,
+    manage_orders,
+    order_done,
+    order_or_404,
+    order_page,
+    order_refused,
+    staff_actor,
+)
 from kedai.backoffice.orders.pdf import (
     address_labels_pdf,
     packing_slips_pdf,
     thermal_labels_for,
 )
 from kedai.backoffice.orders.selectors import (
-    order_get,
     order_list,
     order_list_by_numbers,
 )
@@ -49,7 +58,7 @@ from kedai.backoffice.orders.services import (
 from kedai.core.exceptions import ApplicationError
 from kedai.core.forms import is_reference
 from kedai.core.money import Money
-from kedai.invoicing.selectors import document_get, document_list
+from kedai.invoicing.selectors import document_get
 from kedai.invoicing.services import document_pdf_render
 from kedai.orders.models import Order, OrderStatus
 from kedai.orders.services import (
@@ -58,27 +67,13 @@ from kedai.orders.services import (
     order_change_status,
     order_note_add,
 )
-from kedai.payments.models import Payment, Refund
 from kedai.payments.refunds import (
     gateway_short_name,
-    order_refund_lines,
-    order_refund_preview,
     paying_payment,
-    payment_refund_flagged,
-    refund_confirm_by_hand,
-    refunds_by_api,
 )
-from kedai.payments.registry import OFFLINE_METHODS
-from kedai.payments.selectors import payment_list_for_order
 from kedai.shipping.models import Carrier
-from kedai.shipping.selectors import tracking_links
 
 PAGE_SIZE = 50
-manage_orders = office_view("manage_orders")
-
-
-def _actor(request: HttpRequest) -> str:
-    return request.user.get_username()
 
 
 def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -156,11 +151,11 @@ def bulk(request: HttpRequest) -> HttpResponse:
         if action == "mark_paid":
             done = orders_mark_paid(orders=orders,
                                     reference=form.cleaned_data["reference"],
-                                    actor=_actor(request))
+                                    actor=staff_actor(request))
             messages.success(request, _("%(count)d orders marked paid.")
                              % {"count": done})
         else:
-            done = orders_mark_packed(orders=orders, actor=_actor(request))
+            done = orders_mark_packed(orders=orders, actor=staff_actor(request))
             messages.success(request, _("%(count)d orders marked packed.")
                              % {"count": done})
     except BulkRefused as exc:
@@ -197,7 +192,7 @@ def tracking_bulk(request: HttpRequest) -> HttpResponse:
                                               strict=True), start=1)
             if t.strip()]
     try:
-        plan = tracking_apply(rows=rows, actor=_actor(request))
+        plan = tracking_apply(rows=rows, actor=staff_actor(request))
     except BulkRefused as exc:
         orders = list(order_list_by_numbers(numbers=[n.strip().upper()
                                                      for n in numbers]))
@@ -265,7 +260,7 @@ def tracking_upload_apply(request: HttpRequest) -> HttpResponse:
     form = forms.TrackingApplyForm(request.POST)
     rows = _rows_parse(form.data.get("rows", "")) if form.is_valid() else []
     try:
-        plan = tracking_apply(rows=rows, actor=_actor(request))
+        plan = tracking_apply(rows=rows, actor=staff_actor(request))
     except BulkRefused as exc:
         plan = tracking_plan(rows=rows)
         if not plan.errors:
@@ -282,113 +277,53 @@ def tracking_upload_apply(request: HttpRequest) -> HttpResponse:
 # --- one order ----------------------------------------------------------------------
 
 
-def _get(number: str) -> Order:
-    order = order_get(number=number.upper()) if is_reference(number) else None
-    if order is None:
-        raise Http404
-    return order
-
-
-def _order_page(request: HttpRequest, order: Order, *, status: int = 200,
-                **forms_given) -> HttpResponse:
-    allowed = TRANSITIONS.get(order.status, frozenset())
-    payments = list(payment_list_for_order(order=order))
-    refundable = paying_payment(order)
-    refund_form = forms_given.get("refund_form") or forms.RefundForm(
-        order=order, initial={"manual": refundable is not None
-                              and refundable.gateway in OFFLINE_METHODS})
-    paid_by = next((p for p in payments if p.pays_order), None)
-    context = {
-        "order": order,
-        "paid_by": paid_by,
-        "paid_via_name": gateway_short_name(paid_by.gateway) if paid_by else "",
-        "method_name": gateway_short_name(order.payment_method),
-        "refund_by_api": refundable is not None and refunds_by_api(refundable.gateway),
-        "refund_gateway": gateway_short_name(refundable.gateway) if refundable else "",
-        "lines": order.lines.all(),
-        "events": order.events.all(),
-        "payments": payments,
-        "refunds": [r for p in payments for r in p.refunds.all()],
-        "parcels": tracking_links(order=order),
-        "documents": document_list(order=order),
-        "note_form": forms_given.get("note_form") or forms.NoteForm(),
-        "status_actions": [(value, label) for value, label
-                           in forms.StatusForm.base_fields["to"].choices  # type: ignore[attr-defined]
-                           if value in allowed],
-        "can_cancel": OrderStatus.CANCELLED in allowed,
-        "cancel_form": forms_given.get("cancel_form") or forms.CancelForm(),
-        "can_mark_paid": (order.status == OrderStatus.AWAITING_PAYMENT
-                          and order.payment_method in OFFLINE_METHODS),
-        "paid_form": forms_given.get("paid_form") or forms.MarkPaidForm(),
-        "can_fulfil": order.status in (OrderStatus.PAID, OrderStatus.PROCESSING,
-                                       OrderStatus.SHIPPED),
-        "fulfil_form": forms_given.get("fulfil_form") or forms.FulfilForm(),
-        "refundable": refundable,
-        "offline_methods": OFFLINE_METHODS,
-        "refund_form": refund_form,
-    }
-    return render(request, "backoffice/orders/detail.html", context, status=status)
-
-
-def _refused(request: HttpRequest, number: str, message: str,
-             **forms_given) -> HttpResponse:
-    messages.error(request, message)
-    return _order_page(request, _get(number), status=400, **forms_given)
-
-
-def _done(request: HttpRequest, order: Order, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return HttpResponseRedirect(
-        reverse("backoffice_orders:detail", args=[order.number]), status=303)
-
-
 @require_GET
 @manage_orders
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     """Everything about one order, and what can be done with it."""
-    return _order_page(request, _get(number))
+    return order_page(request, order_or_404(number))
 
 
 @require_POST
 @manage_orders
 def order_note(request: HttpRequest, number: str) -> HttpResponse:
-    order = _get(number)
+    order = order_or_404(number)
     form = forms.NoteForm(request.POST)
     if not form.is_valid():
-        return _refused(request, number, _("Write a note first."), note_form=form)
+        return order_refused(request, number, _("Write a note first."), note_form=form)
     try:
         order_note_add(order=order, note=form.cleaned_data["note"],
-                       actor=_actor(request))
+                       actor=staff_actor(request))
     except ApplicationError as exc:
-        return _refused(request, number, exc.message, note_form=form)
-    return _done(request, order, _("Note added."))
+        return order_refused(request, number, exc.message, note_form=form)
+    return order_done(request, order, _("Note added."))
 
 
 @require_POST
 @manage_orders
 def order_status(request: HttpRequest, number: str) -> HttpResponse:
-    order = _get(number)
+    order = order_or_404(number)
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
-        return _refused(request, number, _("Choose a status from the list."))
+        return order_refused(request, number, _("Choose a status from the list."))
     to = form.cleaned_data["to"]
     try:
-        order_change_status(order=order, to=to, actor=_actor(request))
+        order_change_status(order=order, to=to, actor=staff_actor(request))
     except ApplicationError as exc:
-        return _refused(request, number, exc.message)
-    return _done(request, order, _("The order is now “%(status)s”.")
-                 % {"status": OrderStatus(to).label})
+        return order_refused(request, number, exc.message)
+    return order_done(request, order, _("The order is now “%(status)s”.")
+                      % {"status": OrderStatus(to).label})
 
 
 @require_POST
 @manage_orders
 def order_cancel_view(request: HttpRequest, number: str) -> HttpResponse:
-    order = _get(number)
+    order = order_or_404(number)
     form = forms.CancelForm(request.POST)
     if not form.is_valid():
-        return _refused(request, number, _("Give a reason for cancelling."),
-                        cancel_form=form)
-    if not _confirmed(request) and OrderStatus.CANCELLED in TRANSITIONS.get(
+        return order_refused(request, number, _("Give a reason for cancelling."),
+                             cancel_form=form)
+    if not action_confirmed(request) and OrderStatus.CANCELLED in TRANSITIONS.get(
             order.status, frozenset()):
         paid = paying_payment(order)
         consequences = [
@@ -404,7 +339,7 @@ def order_cancel_view(request: HttpRequest, number: str) -> HttpResponse:
                   "refunds nothing; refund the payment afterwards.")
                 % {"amount": Money(paid.amount, paid.currency),
                    "gateway": gateway_short_name(paid.gateway)})
-        return _confirm_page(
+        return confirm_page(
             request, order, title=_("Cancel order %(number)s?")
             % {"number": order.number},
             consequences=consequences, reason=form.cleaned_data["reason"],
@@ -412,211 +347,58 @@ def order_cancel_view(request: HttpRequest, number: str) -> HttpResponse:
             button=_("Yes, cancel the order and restock"))
     try:
         order_cancel(order=order, reason=form.cleaned_data["reason"],
-                     actor=_actor(request))
+                     actor=staff_actor(request))
     except ApplicationError as exc:
-        return _refused(request, number, exc.message, cancel_form=form)
+        return order_refused(request, number, exc.message, cancel_form=form)
     message = _("Order cancelled; its stock is back on sale.")
     if paying_payment(order) is not None:
         message += " " + _("It was paid: refund the payment below.")
-    return _done(request, order, message)
+    return order_done(request, order, message)
 
 
 @require_POST
 @manage_orders
 def order_mark_paid(request: HttpRequest, number: str) -> HttpResponse:
-    order = _get(number)
+    order = order_or_404(number)
     form = forms.MarkPaidForm(request.POST)
     if not form.is_valid():
-        return _refused(request, number, _("Enter the payment reference."),
-                        paid_form=form)
+        return order_refused(request, number, _("Enter the payment reference."),
+                             paid_form=form)
     try:
         orders_mark_paid(orders=[order], reference=form.cleaned_data["reference"],
-                         actor=_actor(request))
+                         actor=staff_actor(request))
     except BulkRefused as exc:
-        return _refused(request, number, " ".join(exc.errors), paid_form=form)
+        return order_refused(request, number, " ".join(exc.errors), paid_form=form)
     except ApplicationError as exc:
-        return _refused(request, number, exc.message, paid_form=form)
-    return _done(request, order, _("Payment recorded; the receipt is on its way."))
+        return order_refused(request, number, exc.message, paid_form=form)
+    return order_done(request, order, _("Payment recorded; the receipt is on its way."))
 
 
 @require_POST
 @manage_orders
 def order_fulfil(request: HttpRequest, number: str) -> HttpResponse:
     """Record a shipment: carrier and one tracking number per parcel."""
-    order = _get(number)
+    order = order_or_404(number)
     form = forms.FulfilForm(request.POST)
     if not form.is_valid():
-        return _refused(request, number,
-                        _("Choose a carrier and enter a tracking number."),
-                        fulfil_form=form)
+        return order_refused(request, number,
+                             _("Choose a carrier and enter a tracking number."),
+                             fulfil_form=form)
     try:
         plan = parcel_record(order=order, carrier=form.cleaned_data["carrier"],
-                             tracking=form.numbers(), actor=_actor(request))
+                             tracking=form.numbers(), actor=staff_actor(request))
     except BulkRefused as exc:
-        return _refused(request, number, " ".join(exc.errors), fulfil_form=form)
-    return _done(request, order, _("Shipped: %(count)d parcel(s) recorded; the "
-                                   "shipping notice is queued.")
-                 % {"count": plan.parcels})
-
-
-@require_POST
-@manage_orders
-def order_refund(request: HttpRequest, number: str) -> HttpResponse:
-    """Refund lines (quantity, restock yes/no) with a reason."""
-    order = _get(number)
-    form = forms.RefundForm(request.POST, order=order)
-    if not form.is_valid():
-        return _refused(request, number,
-                        _("Check the quantities and give a reason."),
-                        refund_form=form)
-    args = {"order": order, "returns": form.returns(),
-            "reason": form.cleaned_data["reason"],
-            "include_shipping": form.cleaned_data["include_shipping"],
-            "manual": form.cleaned_data["manual"]}
-    if not _confirmed(request):
-        try:
-            preview = order_refund_preview(**args)
-        except ApplicationError as exc:
-            return _refused(request, number, exc.message, refund_form=form)
-        return _confirm_page(
-            request, order, title=_("Refund %(amount)s of order %(number)s?")
-            % {"amount": preview.amount, "number": order.number},
-            consequences=_refund_consequences(preview),
-            reason=form.cleaned_data["reason"],
-            action=reverse("backoffice_orders:refund", args=[order.number]),
-            button=_("Yes, refund %(amount)s") % {"amount": preview.amount})
-    try:
-        refund = order_refund_lines(**args, actor=_actor(request))
-    except ApplicationError as exc:
-        return _refused(request, number, exc.message, refund_form=form)
-    return _done(request, order, _refund_message(refund))
-
-
-@require_POST
-@manage_orders
-def order_payment_refund(request: HttpRequest, number: str,
-                         reference: str) -> HttpResponse:
-    """Refund a flagged payment (a duplicate, paid after closing) in full."""
-    order = _get(number)
-    payment = Payment.objects.filter(order=order, reference=reference).first()
-    if payment is None:
-        raise Http404
-    manual = bool(request.POST.get("manual"))
-    # Only a refund the service would do gets a confirmation page; any
-    # other is refused at once by the service, with its message.
-    if not _confirmed(request) and payment.flag and not payment.pays_order:
-        left = Money(payment.amount - payment.refunded_amount, payment.currency)
-        gateway = gateway_short_name(payment.gateway)
-        consequences = [
-            _("Payment %(reference)s (%(gateway)s) is refunded in full: "
-              "%(amount)s.") % {"reference": payment.reference,
-                                "gateway": gateway, "amount": left},
-            _("The order itself is not changed.")]
-        if manual:
-            consequences.append(_("Recorded as already given back by hand; "
-                                  "no money is moved by Kedai."))
-        elif refunds_by_api(payment.gateway):
-            consequences.append(_("%(gateway)s gives the money back to the "
-                                  "customer now.") % {"gateway": gateway})
-        else:
-            consequences.append(_("%(gateway)s has no refund API: the refund "
-                                  "is recorded as “to refund by hand in "
-                                  "%(gateway)s's dashboard” until you confirm "
-                                  "it.") % {"gateway": gateway})
-        return _confirm_page(
-            request, order, title=_("Refund payment %(reference)s?")
-            % {"reference": payment.reference}, consequences=consequences,
-            action=reverse("backoffice_orders:payment_refund",
-                           args=[order.number, payment.reference]),
-            button=_("Yes, refund %(amount)s") % {"amount": left})
-    try:
-        refund = payment_refund_flagged(payment=payment, actor=_actor(request),
-                                        manual=manual)
-    except ApplicationError as exc:
-        return _refused(request, number, exc.message)
-    return _done(request, order, _refund_message(refund))
-
-
-@require_POST
-@manage_orders
-def order_refund_confirm(request: HttpRequest, number: str,
-                         reference: str) -> HttpResponse:
-    """The owner gave back a "to refund by hand" refund in the gateway's
-    dashboard: record it as done."""
-    order = _get(number)
-    refund = Refund.objects.filter(payment__order=order, reference=reference).first()
-    if refund is None:
-        raise Http404
-    try:
-        done = refund_confirm_by_hand(refund=refund, actor=_actor(request))
-    except ApplicationError as exc:
-        return _refused(request, number, exc.message)
-    return _done(request, order, _("Refund %(reference)s of %(amount)s confirmed "
-                                   "as given back in %(gateway)s's dashboard.")
-                 % {"reference": done.reference,
-                    "amount": Money(done.amount, done.payment.currency),
-                    "gateway": gateway_short_name(done.payment.gateway)})
-
-
-# --- confirmation of destructive actions ------------------------------------------
-
-
-def _confirmed(request: HttpRequest) -> bool:
-    return request.POST.get("confirmed") == "yes"
-
-
-def _confirm_page(request: HttpRequest, order: Order, *, title: str,
-                  consequences: list[str], action: str, button: str,
-                  reason: str = "") -> HttpResponse:
-    """What the action will do, and the same POST again with ``confirmed``:
-    a second, deliberate step that works without JavaScript."""
-    fields = [(name, value) for name, values in request.POST.lists()
-              if name not in ("csrfmiddlewaretoken", "confirmed")
-              for value in values]
-    return render(request, "backoffice/orders/confirm.html", {
-        "order": order, "title": title, "consequences": consequences,
-        "action": action, "button": button, "fields": fields, "reason": reason})
-
-
-def _refund_consequences(preview) -> list[str]:
-    values = {"amount": preview.amount, "gateway": preview.gateway,
-              "parts": ", ".join(preview.parts)}
-    lines = [_("Refund %(amount)s for: %(parts)s.") % values]
-    if preview.manual:
-        lines.append(_("Recorded as already given back by hand (record only); "
-                       "Kedai moves no money."))
-    elif preview.by_api:
-        lines.append(_("%(gateway)s gives %(amount)s back to the customer now; "
-                       "this cannot be undone.") % values)
-    else:
-        lines.append(_("%(gateway)s has no refund API: no money moves now. The "
-                       "refund is recorded as “to refund by hand in "
-                       "%(gateway)s's dashboard” until you give the money back "
-                       "there and confirm it here.") % values)
-    if preview.restock:
-        lines.append(_("%(count)d item(s) go back to stock.")
-                     % {"count": preview.restock})
-    return lines
-
-
-def _refund_message(refund: Refund) -> str:
-    values = {"amount": Money(refund.amount, refund.payment.currency),
-              "reference": refund.reference,
-              "gateway": gateway_short_name(refund.payment.gateway)}
-    if refund.status == Refund.Status.TO_REFUND_BY_HAND:
-        return _("%(amount)s to refund by hand in %(gateway)s's dashboard "
-                 "(%(reference)s): no money has moved yet. Confirm it below "
-                 "once you have refunded it there.") % values
-    if refund.manual:
-        return _("Recorded %(amount)s as refunded by hand (%(reference)s).") % values
-    return _("Refunded %(amount)s through %(gateway)s (%(reference)s).") % values
+        return order_refused(request, number, " ".join(exc.errors), fulfil_form=form)
+    return order_done(request, order, _("Shipped: %(count)d parcel(s) recorded; the "
+                                        "shipping notice is queued.")
+                      % {"count": plan.parcels})
 
 
 @require_GET
 @manage_orders
 def order_slip(request: HttpRequest, number: str) -> HttpResponse:
     """The order's packing slip as a PDF."""
-    order = _get(number)
+    order = order_or_404(number)
     return _file(packing_slips_pdf([order]), "application/pdf",
                  f"packing-slip-{order.number}.pdf")
 
@@ -625,7 +407,7 @@ def order_slip(request: HttpRequest, number: str) -> HttpResponse:
 @manage_orders
 def order_label(request: HttpRequest, number: str) -> HttpResponse:
     """The order's address label (first cell of an A4 label sheet)."""
-    order = _get(number)
+    order = order_or_404(number)
     return _file(address_labels_pdf([order]), "application/pdf",
                  f"address-label-{order.number}.pdf")
 
@@ -634,7 +416,7 @@ def order_label(request: HttpRequest, number: str) -> HttpResponse:
 @manage_orders
 def order_thermal_label(request: HttpRequest, number: str) -> HttpResponse:
     """The order's 100 × 150 mm shipping label(s), one page per parcel."""
-    order = _get(number)
+    order = order_or_404(number)
     return _file(thermal_labels_for([order]), "application/pdf",
                  f"shipping-label-{order.number}.pdf")
 
@@ -643,7 +425,7 @@ def order_thermal_label(request: HttpRequest, number: str) -> HttpResponse:
 @manage_orders
 def order_document(request: HttpRequest, number: str, document: str) -> HttpResponse:
     """One issued document (invoice, receipt, notice, credit note) as PDF."""
-    order = _get(number)
+    order = order_or_404(number)
     found = document_get(order=order, number=document) if is_reference(
         document) else None
     if found is None:
