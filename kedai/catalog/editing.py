@@ -1,5 +1,6 @@
-"""Catalogue edits: products with options and variants, images, categories
-and tax classes, as the back office (and any other interface) makes them.
+"""Catalogue edits: products with options and variants, as the back office
+(and any other interface) makes them; their pictures are edited in
+picture_editing, categories and tax classes in category_editing.
 
 Every function here is a service: it checks the rules, writes in one
 transaction, refreshes listing summaries and the search index
@@ -22,16 +23,15 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import ForeignObjectRel, Max, QuerySet
+from django.db.models import ForeignObjectRel, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kedai.catalog.images import ImageProcessingError
-from kedai.catalog.models import Category, Product, ProductImage, TaxClass, Variant
+from kedai.catalog.models import Product, ProductImage, Variant
 from kedai.catalog.services import (
     catalog_changed,
-    category_reindex,
     product_image_make_thumbnail,
     product_refresh,
     product_removed,
@@ -481,61 +481,13 @@ def product_duplicate(*, product: Product) -> Product:
     return copy
 
 
-# --- pictures -----------------------------------------------------------------
+# --- positions ------------------------------------------------------------------
 
 
-@transaction.atomic(durable=True)
-def product_image_add(*, product: Product, upload, alt_text: str = "") -> ProductImage:
-    """Add a picture (already checked and re-encoded by
-    ``RasterImageFormField``) at the end, with its thumbnail."""
-    if product.images.count() >= MAX_IMAGES:
-        raise CatalogError(_("A product has at most %(max)s pictures.")
-                           % {"max": MAX_IMAGES}, field="image", code="too_many")
-    position = (product.images.aggregate(m=Max("position"))["m"] or 0) + 1
-    image = ProductImage(product=product, alt_text=alt_text, position=position)
-    image.image.save(upload.name, upload, save=False)
-    image.save()
-    try:
-        product_image_make_thumbnail(image=image)
-    except ImageProcessingError:
-        raise CatalogError(_("This picture could not be read."),
-                           field="image", code="not_image") from None
-    product_refresh(product_ids=[product.pk])
-    return image
-
-
-@transaction.atomic(durable=True)
-def product_image_update(*, image: ProductImage, alt_text: str) -> ProductImage:
-    """Change a picture's alt text (what screen readers say)."""
-    image.alt_text = alt_text
-    image.save(update_fields=["alt_text", "updated_at"])
-    product_refresh(product_ids=[image.product_id])
-    return image
-
-
-@transaction.atomic(durable=True)
-def product_image_move(*, image: ProductImage, step: int) -> None:
-    """Move a picture one place earlier (-1) or later (+1); the first is
-    the one listings show."""
-    _move(ProductImage.objects.filter(product_id=image.product_id), image, step)
-    product_refresh(product_ids=[image.product_id])
-
-
-def product_image_delete(*, image: ProductImage) -> None:
-    """Delete a picture and its files."""
-    names = [n for n in (image.image.name, image.thumbnail.name) if n]
-    storage = ProductImage._meta.get_field("image").storage
-    with transaction.atomic(durable=True):
-        product_id = image.product_id
-        image.delete()
-        product_refresh(product_ids=[product_id])
-    for name in names:
-        storage.delete(name)
-
-
-def _move(siblings: QuerySet, obj, step: int) -> None:
+def position_move(siblings: QuerySet, obj, step: int) -> None:
     """Swap ``obj`` with its neighbour in ``siblings`` (Meta ordering) and
-    number them all 0, 1, 2… so equal positions cannot stall a move."""
+    number them all 0, 1, 2… so equal positions cannot stall a move (a
+    product's pictures, a category among its siblings)."""
     rows = list(siblings.select_for_update().order_by("position", "pk"))
     at = next(i for i, r in enumerate(rows) if r.pk == obj.pk)
     to = at + (1 if step > 0 else -1)
@@ -544,69 +496,3 @@ def _move(siblings: QuerySet, obj, step: int) -> None:
     for i, row in enumerate(rows):
         row.position = i
     siblings.model.objects.bulk_update(rows, ["position"])
-
-
-# --- categories and tax classes ---------------------------------------------------
-
-
-@transaction.atomic(durable=True)
-def category_save(*, category: Category, renamed: bool = False) -> Category:
-    """Save a category (validated: not under itself). A new one goes last
-    among its siblings; a renamed one re-indexes the products below. A
-    blank slug is made from the name."""
-    if not category.slug:
-        base = slugify(category.name)[:130] or "category"
-        slug, n = base, 2
-        while Category.objects.filter(slug=slug).exclude(pk=category.pk).exists():
-            slug, n = f"{base}-{n}", n + 1
-        category.slug = slug
-    category.full_clean(exclude=["image"])
-    if category.pk is None:
-        last = Category.objects.filter(parent=category.parent).aggregate(
-            m=Max("position"))["m"]
-        category.position = 0 if last is None else last + 1
-    category.save()
-    if renamed:
-        category_reindex(category=category)
-    catalog_changed()
-    return category
-
-
-@transaction.atomic(durable=True)
-def category_move(*, category: Category, step: int) -> None:
-    """Move a category one place up (-1) or down (+1) among its siblings."""
-    _move(Category.objects.filter(parent_id=category.parent_id), category, step)
-    catalog_changed()
-
-
-@transaction.atomic(durable=True)
-def category_delete(*, category: Category) -> None:
-    """Delete an empty category; refused while it holds products or
-    subcategories."""
-    if category.children.exists():
-        raise CatalogError(_("Move or delete its subcategories first."),
-                           code="in_use")
-    if Product.objects.filter(category=category).exists():
-        raise CatalogError(_("Products are in this category; move them first."),
-                           code="in_use")
-    category.delete()
-    catalog_changed()
-
-
-@transaction.atomic(durable=True)
-def tax_class_save(*, tax_class: TaxClass) -> TaxClass:
-    """Save a tax class; the prices shown with tax change everywhere."""
-    tax_class.full_clean()
-    tax_class.save()
-    catalog_changed()
-    return tax_class
-
-
-@transaction.atomic(durable=True)
-def tax_class_delete(*, tax_class: TaxClass) -> None:
-    """Delete a tax class no product uses."""
-    if Product.objects.filter(tax_class=tax_class).exists():
-        raise CatalogError(_("Products use this tax class; change them first."),
-                           code="in_use")
-    tax_class.delete()
-    catalog_changed()

@@ -3,8 +3,9 @@ categories and tax classes, bulk price and stock edits.
 
 Every view needs the permission ``CATALOG_PERMISSION`` names;
 every change is a POST with Django's CSRF token, parsed by a form and done
-by one service of kedai.catalog.editing. Refused input is shown again with
-its message by the field, with a 400, and changes nothing.
+by one service of kedai.catalog.editing, picture_editing or
+category_editing. Refused input is shown again with its message by the
+field, with a 400, and changes nothing.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from kedai.backoffice.catalog.selectors import (
     product_office_list,
     variants_for_products,
 )
-from kedai.catalog import editing
+from kedai.catalog import category_editing, editing, picture_editing
 from kedai.catalog.editing import CatalogError, StockPrice
 from kedai.catalog.models import (
     Category,
@@ -295,9 +296,9 @@ def image_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ImageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            editing.product_image_add(product=product,
-                                      upload=form.cleaned_data["image"],
-                                      alt_text=form.cleaned_data["alt_text"])
+            picture_editing.product_image_add(product=product,
+                                              upload=form.cleaned_data["image"],
+                                              alt_text=form.cleaned_data["alt_text"])
         except CatalogError as exc:
             _refused(form, exc)
         else:
@@ -318,16 +319,16 @@ def image_change(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
     """One picture: save its alt text, move it up or down, or delete it."""
     image = get_object_or_404(ProductImage, pk=image_pk, product_id=pk)
     if "delete" in request.POST:
-        editing.product_image_delete(image=image)
+        picture_editing.product_image_delete(image=image)
         messages.success(request, _("Picture deleted."))
     elif "up" in request.POST or "down" in request.POST:
-        editing.product_image_move(image=image,
-                                   step=-1 if "up" in request.POST else 1)
+        picture_editing.product_image_move(image=image,
+                                           step=-1 if "up" in request.POST else 1)
     else:
         form = forms.ImageAltForm(request.POST, instance=image)
         if form.is_valid():
-            editing.product_image_update(image=image,
-                                         alt_text=form.cleaned_data["alt_text"])
+            picture_editing.product_image_update(image=image,
+                                                 alt_text=form.cleaned_data["alt_text"])
             messages.success(request, _("Alt text saved."))
         else:
             errors = " ".join(str(e) for e in form.errors.get("alt_text", []))
@@ -346,7 +347,7 @@ def category_list(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = forms.CategoryForm(request.POST or None, instance=category)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = editing.category_save(
+            saved = category_editing.category_save(
                 category=form.instance,
                 renamed=old_name is not None and old_name != form.instance.name)
         except ValidationError as exc:  # the form checked the same rules
@@ -365,15 +366,15 @@ def category_move(request: HttpRequest, pk: int) -> HttpResponse:
     category = get_object_or_404(Category, pk=pk)
     if "delete" in request.POST:
         try:
-            editing.category_delete(category=category)
+            category_editing.category_delete(category=category)
         except CatalogError as exc:
             messages.error(request, f"{category.name}: {exc.message}")
         else:
             messages.success(request, _("“%(name)s” deleted.")
                              % {"name": category.name})
     else:
-        editing.category_move(category=category,
-                              step=-1 if "up" in request.POST else 1)
+        category_editing.category_move(category=category,
+                                       step=-1 if "up" in request.POST else 1)
     return redirect(reverse("backoffice_catalog:categories") + f"#c{pk}")
 
 
@@ -387,14 +388,14 @@ def tax_list(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST":
         if "delete" in request.POST and tax_class is not None:
             try:
-                editing.tax_class_delete(tax_class=tax_class)
+                category_editing.tax_class_delete(tax_class=tax_class)
             except CatalogError as exc:
                 messages.error(request, exc.message)
                 return redirect("backoffice_catalog:tax_edit", pk=tax_class.pk)
             messages.success(request, _("Tax class deleted."))
             return redirect("backoffice_catalog:tax")
         if form.is_valid():
-            editing.tax_class_save(tax_class=form.instance)
+            category_editing.tax_class_save(tax_class=form.instance)
             messages.success(request, _("Tax class saved."))
             return redirect("backoffice_catalog:tax")
     return render(request, "backoffice/catalog/tax.html", {
