@@ -19,12 +19,9 @@ from kedai.promotions.models import (
     FreeDeliveryThreshold,
     Voucher,
 )
+from kedai.promotions.office import vouchers_csv, vouchers_generate
 from kedai.promotions.rules import rules_changed
-from kedai.promotions.services import (
-    code_normalise,
-    vouchers_csv,
-    vouchers_generate,
-)
+from kedai.promotions.services import code_normalise
 
 
 class VoucherForm(forms.ModelForm):

@@ -73,7 +73,7 @@ class Campaign(Scheduled):
 
     name = models.CharField(_("name"), max_length=100)
     # Shown as the front page announcement while the campaign runs
-    # (services.campaign_banners_sync); the shop's own line is put back after.
+    # (office.campaign_banners_sync); the shop's own line is put back after.
     banner = models.CharField(_("front page banner"), max_length=200, blank=True)
     banner_shown = models.BooleanField(default=False, editable=False)
     announcement_before = models.CharField(max_length=200, blank=True,

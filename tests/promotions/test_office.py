@@ -9,7 +9,8 @@ from django.test import Client
 from kedai.backoffice.roles import OWNER, STAFF, roles_sync
 from kedai.checkout.services import checkout_complete
 from kedai.promotions.models import Campaign, Voucher
-from kedai.promotions.services import cart_code_apply, vouchers_generate
+from kedai.promotions.office import vouchers_generate
+from kedai.promotions.services import cart_code_apply
 from kedai.reports.periods import period_get
 from kedai.reports.selectors import sales_metrics
 from tests.factories import make_product

@@ -29,12 +29,12 @@ from kedai.promotions.models import (
     FreeDeliveryThreshold,
     Voucher,
 )
-from kedai.promotions.rules import rules_changed
-from kedai.promotions.services import (
+from kedai.promotions.office import (
     voucher_set_paused,
     vouchers_csv,
     vouchers_generate,
 )
+from kedai.promotions.rules import rules_changed
 
 REPORTS = ("voucher", "campaign", "automatic")
 LISTED = 50

@@ -6,7 +6,7 @@ priced); only the front page announcement is switched here.
 
 from django.core.management.base import BaseCommand
 
-from kedai.promotions.services import campaign_banners_sync
+from kedai.promotions.office import campaign_banners_sync
 
 
 class Command(BaseCommand):
