@@ -137,6 +137,18 @@ def _from_row(model, fields, values):
     return instance
 
 
+def line_from_columns(values: dict[str, object]) -> CartLine:
+    """A cart line from the columns a write returned (already Python
+    values), the others loading on access; see :func:`_from_row`."""
+    fields = _line_fields(frozenset(values))
+    return _from_row(CartLine, fields, [values[f.attname] for f in fields])
+
+
+@functools.cache
+def _line_fields(names: frozenset[str]) -> tuple:
+    return tuple(_loaded(CartLine, set(names)))
+
+
 def _cart_lines(cart: Cart) -> list[CartLine]:
     sql, parts = _lines_parts()
     with connection.cursor() as cursor:

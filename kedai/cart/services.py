@@ -1,5 +1,6 @@
-"""Cart writes. Every change is one durable transaction that either applies
-in full or leaves the cart exactly as it was (raising CartError)."""
+"""Cart writes. Every change either applies in full or leaves the cart
+exactly as it was (raising CartError): one statement, or one durable
+transaction when it spans several."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from django.utils.translation import ngettext
 from kedai.cart.exceptions import CartError, CartExpired, CartNotFound
 from kedai.cart.lock_objects import cart_qs_select_for_update
 from kedai.cart.models import Cart, CartLine
-from kedai.cart.selectors import cart_open_get
+from kedai.cart.selectors import cart_open_get, line_from_columns
 from kedai.catalog.models import Variant
 from kedai.core import tokens
 from kedai.core.ratelimit import rate_limit_exceeded
@@ -108,12 +109,13 @@ def cart_add_line(*, cart: Cart, variant_id: int, quantity: int) -> CartLine:
 
     The resulting line quantity must not exceed the variant's stock or
     KEDAI_CART_MAX_LINE_QUANTITY. Does not reserve stock (checkout does).
-    One statement when it succeeds (see ``_add_line``); ``cart`` is not read
-    again, and its idle clock is written at most once a minute. On SQLite
-    the transaction waits its turn in the writers' queue (core.sqlite_writer)
-    before it begins.
+    One statement, whole or nothing by itself (see ``_add_line``), so no
+    transaction is opened around it; ``cart`` is not read again, and its
+    idle clock is written at most once a minute, by a statement of its own
+    (a clock, not part of the add). On SQLite both wait their turn in the
+    writers' queue (core.sqlite_writer).
     """
-    with sqlite_writer(), transaction.atomic(durable=True):
+    with sqlite_writer():
         line = _add_line(cart, variant_id, quantity)
         now = timezone.now()
         if now - cart.last_seen_at > CHANGE_TOUCH_INTERVAL:
@@ -166,7 +168,7 @@ def _add_line(cart: Cart, variant_id: int, quantity: int) -> CartLine:
                                product=Variant._meta.get_field("product")
                                .related_model._meta.db_table)
     maximum = settings.KEDAI_CART_MAX_LINE_QUANTITY
-    # The caller's transaction holds the writers' queue (sqlite_writer).
+    # The caller holds the writers' queue (sqlite_writer).
     with connection.cursor() as cursor:
         cursor.execute(sql, [cart.pk, quantity, now, now, variant_id, quantity,
                              cart.pk, Cart.Status.OPEN, cart.pk,
@@ -177,8 +179,12 @@ def _add_line(cart: Cart, variant_id: int, quantity: int) -> CartLine:
     if row is None:
         _explain_refusal(cart, variant_id, quantity)
     line_id, line_quantity = row
-    return CartLine(pk=line_id, cart=cart, variant_id=variant_id,
-                    quantity=line_quantity, updated_at=now)
+    # Built as the cart page builds the lines it reads (no Model.__init__).
+    line = line_from_columns(
+        {"id": line_id, "cart_id": cart.pk, "variant_id": variant_id,
+         "quantity": line_quantity, "updated_at": now})
+    line.cart = cart
+    return line
 
 
 def _explain_refusal(cart: Cart, variant_id: int, quantity: int) -> NoReturn:

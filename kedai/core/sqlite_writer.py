@@ -82,13 +82,16 @@ def sqlite_writer() -> Iterator[None]:
             return
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA wal_autocheckpoint = 0")
+            # A setting of this connection, not a query: straight to sqlite3
+            # (Django's cursor costs more than the statement).
+            connection.ensure_connection()
+            connection.connection.execute("PRAGMA wal_autocheckpoint = 0")
             try:
                 yield
             finally:
-                with connection.cursor() as cursor:
-                    cursor.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT}")
+                raw = connection.connection  # None if closed meanwhile: a
+                if raw is not None:  # new one starts with the default
+                    raw.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT}")
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
         _writes += 1
