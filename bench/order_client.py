@@ -25,7 +25,7 @@ def main() -> int:
 
     from kedai.cart import services as cart_services
     from kedai.catalog.models import Variant
-    from kedai.checkout.services import CheckoutDetails, checkout_complete
+    from kedai.checkout.placing import CheckoutDetails, checkout_complete
     from kedai.core.money import Money
     from kedai.customers.addressing import address_clean
 

@@ -80,7 +80,7 @@ def queries(workdir: Path) -> tuple[int, int]:
     call_command("migrate", verbosity=0)
     from kedai.cart import services as carts
     from kedai.catalog.models import Category, Product, Variant
-    from kedai.checkout.services import CheckoutDetails, checkout_complete
+    from kedai.checkout.placing import CheckoutDetails, checkout_complete
     from kedai.core.money import Money
     from kedai.customers.addressing import address_clean
     from kedai.promotions.models import Voucher

@@ -8,7 +8,7 @@ from django.db import connection
 
 from kedai.catalog.editing import CatalogError, StockPrice, variants_stock_price_set
 from kedai.catalog.models import Variant
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from tests.checkout.test_services import cart_with, details
 from tests.factories import flat_shipping, make_product
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from kedai.catalog.models import Product
 from kedai.catalog.selectors import navigation_get
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.notifications.models import Message
 from tests.checkout.test_services import cart_with, details
 from tests.factories import make_product

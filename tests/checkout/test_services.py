@@ -10,12 +10,13 @@ from kedai.cart import services as cart_services
 from kedai.cart.models import Cart
 from kedai.catalog.models import Product, TaxClass, Variant
 from kedai.checkout.exceptions import CheckoutError, OutOfStock
-from kedai.checkout.services import CheckoutDetails, checkout_complete, order_token
+from kedai.checkout.placing import CheckoutDetails, checkout_complete
 from kedai.core.models import NumberSequence
 from kedai.core.money import Money
 from kedai.customers.addressing import address_clean
 from kedai.customers.models import Customer
 from kedai.orders.models import Order, OrderStatus
+from kedai.orders.tokens import order_token
 from tests.factories import make_product
 
 ADDRESS = {"name": "Siti Aminah", "line1": "12 Jalan Ampang", "city": "Kuala Lumpur",

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import translation
 
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.notifications.delivery import outbox_deliver_due
 from kedai.orders.models import Order, order_language_normalise
 from tests.checkout.test_services import cart_with, details

@@ -4,7 +4,7 @@ placing, shipping and cancelling an order (ARCHITECTURE.md §6)."""
 import pytest
 
 from kedai.checkout.exceptions import OutOfStock
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.invoicing.models import Document, DocumentKind
 from kedai.notifications.models import Message
 from kedai.notifications.rendering import message_render

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.customers import services as customers
 from kedai.customers.services import customer_get_or_create
 from kedai.dataio.backup import backup_write

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from kedai.catalog.models import Product, Variant
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.orders.exceptions import OrderError
 from kedai.orders.models import Order, OrderStatus
 from kedai.orders.services import order_cancel_unpaid_expired, order_change_status

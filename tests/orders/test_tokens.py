@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.invoicing.services import order_shipped
 from kedai.notifications.models import Message
 from kedai.orders.tokens import order_token

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kedai.checkout.services import PlacedOrder, checkout_complete
+from kedai.checkout.placing import PlacedOrder, checkout_complete
 from tests.checkout.test_services import cart_with, details
 from tests.factories import make_product
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from kedai.catalog.models import TaxClass
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.core.money import units_share
 from kedai.payments.models import Payment
 from kedai.payments.refunds import LineReturn, order_refund_lines

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from kedai.cart import services as cart_services
-from kedai.checkout.services import CheckoutDetails
+from kedai.checkout.placing import CheckoutDetails
 from kedai.core.money import Money
 from kedai.customers.addressing import address_clean
 from kedai.promotions.models import Voucher

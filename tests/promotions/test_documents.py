@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from kedai.catalog.models import TaxClass
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.invoicing import services as invoicing
 from kedai.invoicing.einvoice import document_einvoice
 from kedai.invoicing.pdf import render_pdf

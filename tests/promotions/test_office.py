@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from kedai.backoffice.roles import OWNER, STAFF, roles_sync
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.promotions.models import Campaign, Voucher
 from kedai.promotions.office import vouchers_generate
 from kedai.promotions.services import cart_code_apply

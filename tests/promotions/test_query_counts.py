@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.promotions.services import cart_code_apply
 from tests.factories import make_product
 from tests.promotions.conftest import cart_with, details, voucher

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kedai.cart.models import CartLine
 from kedai.checkout.exceptions import CheckoutError
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.orders.models import Order, OrderStatus
 from kedai.orders.services import order_cancel_unpaid_expired, order_change_status
 from kedai.promotions.exceptions import VoucherError

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.orders.models import Order, OrderStatus
 from kedai.orders.services import order_change_status
 from kedai.shipping.exceptions import RateCardInvalid, ShippingError

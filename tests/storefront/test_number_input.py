@@ -78,7 +78,7 @@ def test_checkout_and_account_numbers(shopper, shop, value):
 
 @pytest.mark.parametrize("value", NASTY)
 def test_order_document_numbers(value):
-    from kedai.checkout.services import checkout_complete
+    from kedai.checkout.placing import checkout_complete
     from tests.checkout.test_services import cart_with, details
     from tests.factories import make_product
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.orders.models import OrderStatus
 from kedai.orders.services import order_change_status
 from kedai.storefront.views.orders import LOOKUPS_PER_HOUR

@@ -126,7 +126,7 @@ def test_buying_the_last_unit_shows_sold_out_on_the_next_request(client, shop,
     """The order commits, then the product's cached pages (and listings, as
     it went out of stock) are retired: under a token too. With CACHE_URL
     on Redis the stamps are shared, so this holds on every process."""
-    from kedai.checkout.services import checkout_complete
+    from kedai.checkout.placing import checkout_complete
     from tests.checkout.test_services import cart_with, details
 
     kopi = shop["kopi"].variants.get()

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from kedai.backoffice.roles import STAFF, roles_sync
-from kedai.checkout.services import checkout_complete
+from kedai.checkout.placing import checkout_complete
 from kedai.orders.models import Order
 from kedai.payments.services import payment_mark_received
 from tests.checkout.test_services import cart_with, details
