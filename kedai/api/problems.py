@@ -105,8 +105,9 @@ class ApiMiddleware:
             # No text Kedai stores may hold NUL (PostgreSQL refuses it).
             response = problem_response(
                 422, "Text may not contain NUL characters.", code="invalid")
-        elif token_path and rate_limit_blocked(key=miss_key,
-                                             limit=TOKEN_MISSES_PER_WINDOW):
+        elif token_path and rate_limit_blocked(
+                key=miss_key, limit=TOKEN_MISSES_PER_WINDOW,
+                alias=settings.KEDAI_VERSION_CACHE_ALIAS):  # every process counts
             # Guessing tokens: as the storefront's token URLs (SEC-06).
             response = problem_response(
                 429, "Too many unknown tokens from your address; wait a few "
@@ -120,7 +121,8 @@ class ApiMiddleware:
             response = self.get_response(request)
             if token_path and response.status_code in (404, 410):
                 rate_limit_record(key=miss_key,
-                                  window_seconds=TOKEN_MISS_WINDOW_SECONDS)
+                                  window_seconds=TOKEN_MISS_WINDOW_SECONDS,
+                                  alias=settings.KEDAI_VERSION_CACHE_ALIAS)
         if response.status_code >= 400 and not response.get(
                 "Content-Type", "").startswith(PROBLEM_TYPE):
             kept = {name: response[name] for name in ("Allow", "Retry-After")

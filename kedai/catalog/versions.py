@@ -67,14 +67,18 @@ def _fresh_catalog_version() -> int:
     return secrets.randbelow(2**52) + 2
 
 
-def stamps_get(keys: list[str]) -> str:
+def stamps_get(keys: list[str], *, known: dict | None = None) -> str:
     """The stamps of ``keys`` joined into one key part (one cache round trip).
 
-    A stamp that is missing (never bumped, or evicted) is created, so a page
-    cached under it is retired by the next bump.
+    ``known``: stamps the caller already read from the same cache in this
+    request (a missing one is absent); only the others are read. A stamp
+    that is missing (never bumped, or evicted) is created, so a page cached
+    under it is retired by the next bump.
     """
     cache = version_cache()
-    found = cache.get_many(keys)
+    found = {k: known[k] for k in keys if k in known} if known else {}
+    if len(found) < len(keys):
+        found.update(cache.get_many([k for k in keys if k not in found]))
     for key in keys:
         if key not in found:
             # The catalogue version is a counter (catalog_bump increments it).

@@ -367,8 +367,9 @@ KEDAI_SEARCH_BACKENDS: dict[str, dict[str, Any]] = {
 KEDAI_PUBLIC_CACHE_SECONDS = env.int("KEDAI_PUBLIC_CACHE_SECONDS", default=60)
 # Server-side cache of those pages, seconds; 0 turns it off.
 KEDAI_PAGE_CACHE_SECONDS = env.int("KEDAI_PAGE_CACHE_SECONDS", default=60)
-# The CACHES alias holding catalogue version stamps (kedai.catalog.versions):
-# must be shared by every process for a sale to show everywhere at once.
+# The CACHES alias holding catalogue version stamps (kedai.catalog.versions)
+# and the counts of wrong token links (storefront and API): must be shared
+# by every process for a sale to show, and a limit to hold, everywhere.
 KEDAI_VERSION_CACHE_ALIAS = env("KEDAI_VERSION_CACHE_ALIAS", default="shared")
 
 # --- Shipping (kedai.shipping) ---------------------------------------------------

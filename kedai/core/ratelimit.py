@@ -1,21 +1,32 @@
-"""Fixed-window rate limits kept in the cache (shared when it is Redis), and
-the client address they are keyed by."""
+"""Fixed-window rate limits kept in a cache, and the client address they
+are keyed by.
+
+A count lives in the ``default`` cache unless the caller names another
+alias: per process with the default locmem cache, shared with Redis. The
+limits against guessing tokens use the ``shared`` alias (settings.py),
+which every process of the machine sees even without Redis.
+"""
 
 import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def rate_limit_exceeded(*, key: str, limit: int, window_seconds: int) -> bool:
+def rate_limit_key(key: str) -> str:
+    """The cache key holding the count of ``key`` (to read it with others)."""
+    return f"ratelimit:{key}"
+
+
+def rate_limit_exceeded(*, key: str, limit: int, window_seconds: int,
+                        alias: str = "default") -> bool:
     """Count one attempt for ``key``; True once more than ``limit`` were made
-    within the window. The count lives in the cache, so it is per process
-    with the default locmem cache and shared with Redis."""
-    full_key = f"ratelimit:{key}"
+    within the window."""
+    cache, full_key = caches[alias], rate_limit_key(key)
     cache.add(full_key, 0, timeout=window_seconds)
     try:
         count = cache.incr(full_key)
@@ -25,15 +36,20 @@ def rate_limit_exceeded(*, key: str, limit: int, window_seconds: int) -> bool:
     return count > limit
 
 
-def rate_limit_blocked(*, key: str, limit: int) -> bool:
+def rate_limit_blocked(*, key: str, limit: int, alias: str = "default") -> bool:
     """True when ``key`` already has ``limit`` events in its window (counted
     with :func:`rate_limit_record`); counts nothing itself."""
-    return (cache.get(f"ratelimit:{key}") or 0) >= limit
+    return rate_limit_reached(caches[alias].get(rate_limit_key(key)), limit=limit)
 
 
-def rate_limit_record(*, key: str, window_seconds: int) -> None:
+def rate_limit_reached(count: int | None, *, limit: int) -> bool:
+    """True when a count read from the cache (None: no events) is at ``limit``."""
+    return (count or 0) >= limit
+
+
+def rate_limit_record(*, key: str, window_seconds: int, alias: str = "default") -> None:
     """Count one event (a failure, say) for ``key`` in a fixed window."""
-    rate_limit_exceeded(key=key, limit=0, window_seconds=window_seconds)
+    rate_limit_exceeded(key=key, limit=0, window_seconds=window_seconds, alias=alias)
 
 
 def client_address(request) -> str:

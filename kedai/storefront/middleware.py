@@ -20,12 +20,18 @@ import logging
 import re
 
 from django.conf import settings
+from django.core.cache import caches
 from django.urls import get_script_prefix, set_script_prefix
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from kedai.core.privacy import make_private
-from kedai.core.ratelimit import client_address, rate_limit_blocked, rate_limit_record
+from kedai.core.ratelimit import (
+    client_address,
+    rate_limit_key,
+    rate_limit_reached,
+    rate_limit_record,
+)
 from kedai.core.tokens import TOKEN_PATTERN
 
 logger = logging.getLogger(__name__)
@@ -127,14 +133,31 @@ class ShopperTokenMiddleware:
         capability = bool(_CAPABILITY_URL.match(request.path_info))
         miss_key = f"token-miss:{client_address(request)}"
         path = request.path_info
-        if capability and rate_limit_blocked(key=miss_key,
-                                             limit=TOKEN_MISSES_PER_WINDOW):
+        if capability and self._blocked(request, miss_key):
             return self._too_many(request)
         response = self._handle(request)
         if (capability and response.status_code in (404, 410)
                 and not _tokens_exist(path)):
-            rate_limit_record(key=miss_key, window_seconds=TOKEN_MISS_WINDOW_SECONDS)
+            rate_limit_record(key=miss_key, window_seconds=TOKEN_MISS_WINDOW_SECONDS,
+                              alias=settings.KEDAI_VERSION_CACHE_ALIAS)
         return response
+
+    def _blocked(self, request, miss_key: str) -> bool:
+        """Whether this client has used up its token misses.
+
+        The count lives in the shared cache (KEDAI_VERSION_CACHE_ALIAS), so
+        every process of the machine counts together even without Redis;
+        a token catalogue page reads its page cache's version stamps in the
+        same round trip (``request.shared_read``, for page_cache).
+        """
+        from kedai.storefront.page_cache import token_page_stamp_keys
+
+        count_key = rate_limit_key(miss_key)
+        match = _TOKEN_PREFIX.match(request.path_info)
+        stamps = token_page_stamp_keys(match["rest"], request.method) if match else []
+        read = caches[settings.KEDAI_VERSION_CACHE_ALIAS].get_many([count_key, *stamps])
+        request.shared_read = read
+        return rate_limit_reached(read.get(count_key), limit=TOKEN_MISSES_PER_WINDOW)
 
     def _too_many(self, request):
         from django.shortcuts import render

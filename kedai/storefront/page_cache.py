@@ -63,11 +63,28 @@ def _token_catalogue_page(request) -> bool:
             and bool(_CATALOGUE_PAGE.match(request.path_info)))
 
 
+def stamp_keys(path_info: str) -> list[str]:
+    """The version stamps the catalogue page at ``path_info`` depends on."""
+    product = _PRODUCT_PAGE.match(path_info)
+    return [CATALOG_KEY, product_key(product["product"]) if product else LISTINGS_KEY]
+
+
+def token_page_stamp_keys(path_info: str, method: str) -> list[str]:
+    """The stamps a token page at ``path_info`` (after ``/s/<token>``) will
+    read, for ShopperTokenMiddleware to fetch with its own read of the
+    shared cache; none for pages this cache does not serve."""
+    if (settings.KEDAI_PAGE_CACHE_SECONDS <= 0 or method != "GET"
+            or not _CATALOGUE_PAGE.match(path_info)):
+        return []
+    return stamp_keys(path_info)
+
+
 def _stamps(request) -> str:
-    """The version stamps the page at this path depends on."""
-    product = _PRODUCT_PAGE.match(request.path_info)
-    return stamps_get([CATALOG_KEY, product_key(product["product"]) if product
-                       else LISTINGS_KEY])
+    """The version stamps the page at this path depends on (those the
+    request already read with its token-miss count, if any, are not read
+    again)."""
+    return stamps_get(stamp_keys(request.path_info),
+                      known=getattr(request, "shared_read", None))
 
 
 def _key(request, *, kind: str) -> str:

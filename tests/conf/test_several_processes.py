@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -110,3 +111,26 @@ def test_owners_front_page_edit_shows_on_every_process_at_once(servers):
     for url in servers:
         body = _get(url + "/")
         assert "Raya sale today" in body and "Old news" not in body
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_wrong_token_links_are_counted_across_processes(servers):
+    """Thirty guessed cart links spread over three processes are thirty
+    (the count lives in the shared cache): every process then answers 429,
+    not only after thirty guesses each."""
+    import secrets
+
+    from kedai.storefront.middleware import TOKEN_MISSES_PER_WINDOW
+
+    for i in range(TOKEN_MISSES_PER_WINDOW):
+        url = servers[i % len(servers)]
+        assert _status(f"{url}/s/{secrets.token_urlsafe(24)}/cart/") == 404
+    for url in servers:
+        assert _status(f"{url}/s/{secrets.token_urlsafe(24)}/cart/") == 429

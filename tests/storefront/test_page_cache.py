@@ -144,3 +144,53 @@ def test_buying_the_last_unit_shows_sold_out_on_the_next_request(client, shop,
         assert page.get("X-Kedai-Cache") in (None, "miss")
         assert "Out of stock" in page.content.decode()
     assert "Out of stock" in client.get("/c/food/").content.decode()
+
+
+@pytest.mark.parametrize("page", ["/c/fashion/", "/ms/p/batik-shirt/",
+                                  "/search/?q=batik"])
+def test_a_token_page_from_the_cache_reads_the_caches_twice(client, shop, cart_token,
+                                                            monkeypatch, page):
+    """The count of wrong token links and the page's version stamps come in
+    one read of the shared cache, then the page in one read of the cache:
+    two round trips to Redis, where there were three."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    url = f"/s/{cart_token}{page}"
+    assert client.get(url).status_code == 200  # rendered and cached
+    reads: list[str] = []
+    inside: list[str] = []  # a file cache's get_many calls its own get
+
+    def spy(real, read):
+        def call(*args, **kwargs):
+            if not inside:
+                reads.append(read)
+            inside.append(read)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                inside.pop()
+        return call
+
+    for alias in ("default", settings.KEDAI_VERSION_CACHE_ALIAS):
+        store = caches[alias]
+        for name in ("get", "get_many", "has_key"):
+            monkeypatch.setattr(store, name,
+                                spy(getattr(store, name), f"{alias}.{name}"))
+    response = client.get(url)
+    assert response["X-Kedai-Cache"] == "hit"
+    assert reads == ["shared.get_many", "default.get"], reads
+
+
+def test_wrong_token_links_are_counted_in_the_shared_cache(client, shop):
+    """Every process of the machine sees the same count (the file cache
+    without Redis), so 30 guesses spread over several processes are 30."""
+    import secrets
+
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for _ in range(3):
+        assert client.get(f"/s/{secrets.token_urlsafe(24)}/cart/").status_code == 404
+    shared = caches[settings.KEDAI_VERSION_CACHE_ALIAS]
+    assert shared.get("ratelimit:token-miss:127.0.0.1") == 3
