@@ -33,6 +33,7 @@ from kedai.core.ratelimit import (
     rate_limit_record,
 )
 from kedai.core.tokens import TOKEN_PATTERN
+from kedai.storefront.page_cache import token_page_stamp_keys
 
 logger = logging.getLogger(__name__)
 
@@ -150,8 +151,6 @@ class ShopperTokenMiddleware:
         a token catalogue page reads its page cache's version stamps in the
         same round trip (``request.shared_read``, for page_cache).
         """
-        from kedai.storefront.page_cache import token_page_stamp_keys
-
         count_key = rate_limit_key(miss_key)
         match = _TOKEN_PREFIX.match(request.path_info)
         stamps = token_page_stamp_keys(match["rest"], request.method) if match else []
